@@ -1,0 +1,1 @@
+"""Candidate partnerships of registrations (built in the partnerships issue)."""

@@ -1,0 +1,86 @@
+"""Choices of the interest form and of the review workflow."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Rechtsvorm(models.TextChoices):
+    VZW = "vzw", _("vzw (vereniging zonder winstoogmerk)")
+    IVZW = "ivzw", _("ivzw (internationale vereniging zonder winstoogmerk)")
+    STICHTING = "stichting", _("stichting")
+    FONDS_BESTAANSZEKERHEID = "fonds_bestaanszekerheid", _("fonds voor bestaanszekerheid")
+    BEROEPSVERENIGING = "beroepsvereniging", _("beroepsvereniging")
+    VENNOOTSCHAP = "vennootschap", _("vennootschap")
+    PUBLIEKRECHTELIJK = "publiekrechtelijk", _("publiekrechtelijke rechtspersoon")
+    FEITELIJKE_VERENIGING = "feitelijke_vereniging", _("feitelijke vereniging (zonder rechtspersoonlijkheid)")
+    ANDERE = "andere", _("andere rechtsvorm")
+
+
+class TypeOrganisatie(models.TextChoices):
+    SECTORFONDS = "sectorfonds", _("sectorfonds")
+    SECTORFEDERATIE = "sectorfederatie", _("sectorfederatie")
+    LEDENORGANISATIE = "ledenorganisatie", _("ledenorganisatie")
+    WERKGEVERSORGANISATIE = "werkgeversorganisatie", _("werkgeversorganisatie")
+    WERKNEMERSORGANISATIE = "werknemersorganisatie", _("werknemersorganisatie")
+    ANDERE = "andere", _("andere netwerkorganisatie")
+
+
+class Thema(models.TextChoices):
+    BEHOEFTEDETECTIE = "behoeftedetectie", _("behoeftedetectie, op weg naar een opleidingsplan")
+    DOORGROEI = "doorgroei", _("doorgroei van werknemers naar andere functies")
+    THEMATISCHE_SCREENING = "thematische_screening", _("thematische screening (bv. digitale, 21ste-eeuwse of groene vaardigheden)")
+    KENNISOVERDRACHT = "kennisoverdracht", _("kennisoverdracht tussen nieuwe en ervaren werknemers")
+    ANDERE = "andere", _("ander thema")
+
+
+class Vaardigheid(models.TextChoices):
+    DIGITAAL = "digitaal", _("digitale vaardigheden")
+    EEUWS = "21ste_eeuw", _("21ste-eeuwse vaardigheden")
+    GROEN = "groen", _("groene vaardigheden")
+    ANDERE = "andere", _("andere vaardigheden")
+
+
+class Rol(models.TextChoices):
+    """The four actions of a partnership in the call."""
+
+    REGIE = "regie", _("samenwerking (regierol)")
+    LEREN = "leren", _("leren")
+    COMMUNICATIE = "communicatie", _("communicatie")
+    COMPETENTIECHECKS = "competentiechecks", _("opzetten competentiechecks")
+
+
+class Gewest(models.TextChoices):
+    VLAANDEREN = "vlaanderen", _("Vlaams Gewest")
+    BRUSSEL = "brussel", _("Brussels Hoofdstedelijk Gewest")
+    WALLONIE = "wallonie", _("Waals Gewest")
+
+
+class Provincie(models.TextChoices):
+    """Codes of django-localflavor's Belgian provinces, labelled in Dutch."""
+
+    ANTWERPEN = "VAN", _("Antwerpen")
+    BRUSSEL = "BRU", _("Brussel")
+    OOST_VLAANDEREN = "VOV", _("Oost-Vlaanderen")
+    VLAAMS_BRABANT = "VBR", _("Vlaams-Brabant")
+    HENEGOUWEN = "WHT", _("Henegouwen")
+    LUIK = "WLG", _("Luik")
+    LIMBURG = "VLI", _("Limburg")
+    LUXEMBURG = "WLX", _("Luxemburg")
+    NAMEN = "WNA", _("Namen")
+    WAALS_BRABANT = "WBR", _("Waals-Brabant")
+    WEST_VLAANDEREN = "VWV", _("West-Vlaanderen")
+
+
+class Status(models.TextChoices):
+    INGEDIEND = "ingediend", _("ingediend")
+    IN_BEHANDELING = "in_behandeling", _("in behandeling")
+    ONTVANKELIJK = "ontvankelijk", _("ontvankelijk")
+    NIET_ONTVANKELIJK = "niet_ontvankelijk", _("niet ontvankelijk")
+
+
+class Vlag(models.TextChoices):
+    """What the form cannot judge and staff must look at."""
+
+    BRUSSEL_WERKING = "brussel_werking", _("Zetel in Brussel: nagaan of de werking vooral op de Vlaamse arbeidsmarkt gericht is")
+    RECHTSVORM_ANDERE = "rechtsvorm_andere", _("Andere rechtsvorm: rechtspersoonlijkheid nagaan")
+    TYPE_ANDERE = "type_andere", _("Ander type organisatie: nagaan of het een netwerkorganisatie is")
+    GROTE_ONDERNEMINGEN = "grote_ondernemingen", _("Minder dan de helft van de bereikte ondernemingen is klein (≤ 50 werknemers)")

@@ -1,0 +1,98 @@
+"""Loads an open demo round with fictitious registrations and prints a staff login."""
+import random
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from registraties import services
+from registraties.constants import Status
+from registraties.demo import demo_answers
+from registraties.models import Registratie
+from verkenning.models import Contactpersoon, Ronde
+
+DEMO_SLUG = "demo"
+STATUS_SPREAD = [Status.INGEDIEND] * 4 + [Status.IN_BEHANDELING] * 3 + \
+    [Status.ONTVANKELIJK] * 3 + [Status.NIET_ONTVANKELIJK]
+
+
+class Command(BaseCommand):
+    help = "Maakt een open demoronde met fictieve registraties en een beheerdersaccount."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--aantal", type=int, default=40)
+        parser.add_argument("--force", action="store_true",
+                            help="Ook uitvoeren als DEBUG uit staat.")
+
+    def handle(self, *args, aantal, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Demodata laden kan alleen met DEBUG aan (of met --force).")
+        with transaction.atomic():
+            ronde, created = self._demo_round()
+            if created:
+                self._registrations(ronde, aantal)
+        username, password = self._staff_account()
+        count = Registratie.objects.filter(ronde=ronde).count()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demoronde '{ronde.titel}' staat open tot {timezone.localtime(ronde.sluit_op):%d/%m/%Y} "
+            f"met {count} registraties."))
+        self.stdout.write(self.style.SUCCESS(
+            f"Beheer: http://127.0.0.1:8000/beheer/  gebruiker: {username}  wachtwoord: {password}"))
+
+    def _demo_round(self):
+        template = Ronde.objects.filter(slug="competentiechecks-2021").first()
+        now = timezone.now()
+        existing = Ronde.objects.filter(slug=DEMO_SLUG).first()
+        if existing is not None:
+            if not existing.is_open(now):
+                existing.opent_op = min(existing.opent_op, now - timedelta(days=14))
+                existing.sluit_op = now + timedelta(days=30)
+                existing.save(update_fields=["opent_op", "sluit_op"])
+            return existing, False
+        copied = {}
+        if template is not None:
+            for field in ("wat", "hoe", "wie", "voorwaarden", "doelgroep", "acties", "themas",
+                          "partnerschap_acties", "voorbehoud", "infosessie_tekst"):
+                copied[field] = getattr(template, field)
+        ronde = Ronde.objects.create(
+            titel="Wie maakt werk van competentiechecks in Vlaamse ondernemingen? (demo)",
+            slug=DEMO_SLUG, ondertitel="Demoronde met fictieve gegevens",
+            opent_op=now - timedelta(days=14), sluit_op=now + timedelta(days=30),
+            referentie_prefix="DEMO",
+            wanneer=f"Verkenningsronde: open tot {timezone.localtime(now + timedelta(days=30)):%d/%m/%Y}\n"
+                    "Gesprekken en uitwerken subsidieoproep: daarna",
+            **copied,
+        )
+        source = template.contactpersonen.all() if template else []
+        Contactpersoon.objects.bulk_create(
+            Contactpersoon(ronde=ronde, naam=c.naam, telefoon=c.telefoon, email=c.email,
+                           volgorde=c.volgorde) for c in source)
+        return ronde, True
+
+    def _registrations(self, ronde, aantal):
+        rng = random.Random(7)
+        now = timezone.now()
+        for index, data in enumerate(demo_answers(aantal)):
+            registratie = services.registratie_submit(ronde=ronde, data=data).registratie
+            status = STATUS_SPREAD[index % len(STATUS_SPREAD)]
+            submitted = ronde.opent_op + (now - ronde.opent_op) * (index + rng.random()) / aantal
+            Registratie.objects.filter(pk=registratie.pk).update(
+                ingediend_op=submitted, status=status,
+                status_reden="Demo: geen netwerkorganisatie." if status == "niet_ontvankelijk"
+                else "",
+                status_gewijzigd_op=None if status == Status.INGEDIEND else now)
+
+    def _staff_account(self):
+        username = "beheerder"
+        password = secrets.token_urlsafe(9)
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": "beheerder@example.be"})
+        user.is_staff = True
+        user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        return username, password

@@ -1,0 +1,170 @@
+"""An organisation's registration of interest in one round."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .constants import (
+    Gewest,
+    Provincie,
+    Rechtsvorm,
+    Rol,
+    Status,
+    Thema,
+    TypeOrganisatie,
+    Vaardigheid,
+    Vlag,
+)
+from .fields import ChoiceListField
+
+postcode_validator = RegexValidator(
+    r"^[1-9][0-9]{3}$", _("Geef een Belgische postcode van vier cijfers (1000–9999)."),
+    code="ongeldige_postcode",
+)
+ondernemingsnummer_validator = RegexValidator(
+    r"^[01][0-9]{9}$", _("Een ondernemingsnummer heeft tien cijfers."),
+    code="ongeldig_ondernemingsnummer",
+)
+
+
+class RegistratieQuerySet(models.QuerySet):
+    def with_choice(self, field_name: str, code: str) -> "RegistratieQuerySet":
+        return self.filter(self.model._meta.get_field(field_name).has_choice(code))
+
+    def to_review(self) -> "RegistratieQuerySet":
+        return self.filter(status__in=[Status.INGEDIEND, Status.IN_BEHANDELING])
+
+    def eligible(self) -> "RegistratieQuerySet":
+        return self.exclude(status=Status.NIET_ONTVANKELIJK)
+
+
+class Registratie(models.Model):
+    ronde = models.ForeignKey("verkenning.Ronde", on_delete=models.PROTECT,
+                              related_name="registraties", verbose_name=_("ronde"))
+    volgnummer = models.PositiveIntegerField(_("volgnummer"), editable=False)
+    referentie = models.CharField(_("referentie"), max_length=24, unique=True, editable=False)
+
+    # Uw organisatie
+    naam = models.CharField(_("naam van de organisatie"), max_length=200)
+    ondernemingsnummer = models.CharField(_("ondernemingsnummer"), max_length=10,
+                                          validators=[ondernemingsnummer_validator])
+    rechtsvorm = models.CharField(_("rechtsvorm"), max_length=30, choices=Rechtsvorm.choices)
+    rechtsvorm_andere = models.CharField(_("andere rechtsvorm"), max_length=200, blank=True,
+                                         default="")
+    type_organisatie = models.CharField(_("type organisatie"), max_length=30,
+                                        choices=TypeOrganisatie.choices)
+    type_andere = models.CharField(_("ander type organisatie"), max_length=200, blank=True,
+                                   default="")
+    website = models.URLField(_("website"), max_length=300, blank=True, default="")
+
+    # Zetel en werking
+    straat = models.CharField(_("straat en nummer"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
+    gemeente = models.CharField(_("gemeente"), max_length=100)
+    gewest = models.CharField(_("gewest"), max_length=12, choices=Gewest.choices,
+                              editable=False)
+    provincie = models.CharField(_("provincie"), max_length=3, choices=Provincie.choices,
+                                 editable=False)
+    werking_vlaanderen = models.BooleanField(_("werking in Vlaanderen"), default=False)
+    toelichting_werking = models.TextField(_("toelichting bij de werking"), blank=True,
+                                           default="")
+    bereid_tot_partnerschap = models.BooleanField(_("bereid tot partnerschap"), default=False)
+
+    # Contactpersoon
+    contact_naam = models.CharField(_("naam contactpersoon"), max_length=200)
+    contact_functie = models.CharField(_("functie"), max_length=200, blank=True, default="")
+    contact_email = models.EmailField(_("e-mailadres"), max_length=254)
+    contact_telefoon = models.CharField(_("telefoon"), max_length=40, blank=True, default="")
+
+    # Interesse en expertise
+    themas = ChoiceListField(_("thema's"), choices_enum=Thema)
+    thema_andere = models.CharField(_("ander thema"), max_length=300, blank=True, default="")
+    vaardigheden = ChoiceListField(_("generieke vaardigheden"), choices_enum=Vaardigheid)
+    rollen = ChoiceListField(_("acties binnen een partnerschap"), choices_enum=Rol)
+    sectoren = models.CharField(_("sectoren"), max_length=500)
+    paritaire_comites = models.CharField(_("paritaire comités"), max_length=300, blank=True,
+                                         default="")
+    aantal_ondernemingen = models.PositiveIntegerField(_("aantal bereikte ondernemingen"),
+                                                       null=True, blank=True)
+    aandeel_kleine_ondernemingen = models.PositiveSmallIntegerField(
+        _("aandeel kleine ondernemingen (%)"), null=True, blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    competentie_uitdagingen = models.TextField(_("competentie-uitdagingen"))
+    keten = models.TextField(_("keten"), blank=True, default="")
+    gewenste_partners = models.TextField(_("gewenste partners"), blank=True, default="")
+    opmerkingen = models.TextField(_("opmerkingen"), blank=True, default="")
+
+    # Privacy
+    toestemming_delen = models.BooleanField(_("toestemming om contactgegevens te delen"),
+                                            default=False)
+    privacy_akkoord = models.BooleanField(_("akkoord met de privacyverklaring"), default=False)
+
+    # Review
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.INGEDIEND, db_index=True)
+    status_gewijzigd_op = models.DateTimeField(_("status gewijzigd op"), null=True, blank=True)
+    status_gewijzigd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("status gewijzigd door"),
+    )
+    status_reden = models.TextField(_("reden van de status"), blank=True, default="")
+    vlaggen = ChoiceListField(_("aandachtspunten"), choices_enum=Vlag)
+
+    wijzig_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                         editable=False)
+    ingediend_op = models.DateTimeField(_("ingediend op"), auto_now_add=True, db_index=True)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["wijzig_token_hash"])
+    objects = RegistratieQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registratie")
+        verbose_name_plural = _("registraties")
+        ordering = ["-ingediend_op", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ronde", "ondernemingsnummer"],
+                                    name="registratie_uniek_ondernemingsnummer_per_ronde"),
+            models.UniqueConstraint(fields=["ronde", "volgnummer"],
+                                    name="registratie_uniek_volgnummer_per_ronde"),
+            models.CheckConstraint(condition=Q(aandeel_kleine_ondernemingen__lte=100),
+                                   name="registratie_aandeel_max_100"),
+            models.CheckConstraint(condition=~Q(rechtsvorm=Rechtsvorm.FEITELIJKE_VERENIGING),
+                                   name="registratie_rechtspersoonlijkheid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referentie} {self.naam}"
+
+    @property
+    def ondernemingsnummer_opgemaakt(self) -> str:
+        """The enterprise number as people write it: 0417.497.106."""
+        n = self.ondernemingsnummer
+        return f"{n[:4]}.{n[4:7]}.{n[7:]}" if len(n) == 10 else n
+
+    def answer_sections(self):
+        from .selectors import registratie_answer_sections
+
+        return registratie_answer_sections(self)
+
+    def labels(self, field_name: str) -> list[str]:
+        return self._meta.get_field(field_name).labels(getattr(self, field_name))
+
+    @property
+    def themas_labels(self) -> list[str]:
+        return self.labels("themas")
+
+    @property
+    def vaardigheden_labels(self) -> list[str]:
+        return self.labels("vaardigheden")
+
+    @property
+    def rollen_labels(self) -> list[str]:
+        return self.labels("rollen")
+
+    @property
+    def vlaggen_labels(self) -> list[str]:
+        return self.labels("vlaggen")

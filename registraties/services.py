@@ -1,0 +1,199 @@
+"""Writes on registrations: submit, update, edit links and the e-mails that go with them."""
+import hashlib
+import logging
+import secrets
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from verkenning.models import Ronde
+
+from . import eligibility
+from .models import Registratie
+
+logger = logging.getLogger(__name__)
+
+# Fields a visitor answers; everything else is derived or belongs to staff.
+ANSWER_FIELDS = (
+    "naam", "ondernemingsnummer", "rechtsvorm", "rechtsvorm_andere", "type_organisatie",
+    "type_andere", "website", "straat", "postcode", "gemeente", "werking_vlaanderen",
+    "toelichting_werking", "bereid_tot_partnerschap", "contact_naam", "contact_functie",
+    "contact_email", "contact_telefoon", "themas", "thema_andere", "vaardigheden", "rollen",
+    "sectoren", "paritaire_comites", "aantal_ondernemingen", "aandeel_kleine_ondernemingen",
+    "competentie_uitdagingen", "keten", "gewenste_partners", "opmerkingen",
+    "toestemming_delen", "privacy_akkoord",
+)
+
+
+class DuplicateRegistration(Exception):
+    """The round already holds a registration with this enterprise number."""
+
+
+class RoundClosed(Exception):
+    """The round does not accept registrations or changes now."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    registratie: Registratie
+    token: str
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A random edit token (256 bits) and the hash that is the only thing stored."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def _apply_answers(registratie: Registratie, data: dict) -> None:
+    for name in ANSWER_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(registratie, name, "" if value is None and name not in (
+                "aantal_ondernemingen", "aandeel_kleine_ondernemingen") else value)
+    postcode = eligibility.parse_postcode(registratie.postcode)
+    registratie.gewest = eligibility.region_for_postcode(postcode)
+    registratie.provincie = eligibility.province_for_postcode(postcode)
+    registratie.vlaggen = eligibility.review_flags(
+        postcode=postcode,
+        rechtsvorm=registratie.rechtsvorm,
+        type_organisatie=registratie.type_organisatie,
+        aandeel_kleine_ondernemingen=registratie.aandeel_kleine_ondernemingen,
+    )
+
+
+def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True) -> Submission:
+    """Save a new, already validated registration with the round's next reference.
+
+    The round row is locked while the number is taken, so concurrent submissions get
+    distinct, gap-free numbers; a failed insert rolls the counter back with it.
+    """
+    token, hashed = new_token()
+    try:
+        with transaction.atomic():
+            locked = Ronde.objects.select_for_update().get(pk=ronde.pk)
+            if check_open and not locked.is_open():
+                raise RoundClosed
+            locked.laatste_volgnummer += 1
+            locked.save(update_fields=["laatste_volgnummer"])
+            registratie = Registratie(
+                ronde=locked,
+                volgnummer=locked.laatste_volgnummer,
+                referentie=locked.format_referentie(locked.laatste_volgnummer),
+                wijzig_token_hash=hashed,
+            )
+            _apply_answers(registratie, data)
+            registratie.save()
+    except IntegrityError as exc:
+        if Registratie.objects.filter(ronde=ronde,
+                                      ondernemingsnummer=data.get("ondernemingsnummer")).exists():
+            raise DuplicateRegistration from exc
+        raise
+    return Submission(registratie=registratie, token=token)
+
+
+def registratie_update(*, registratie: Registratie, data: dict) -> Registratie:
+    """Store corrected answers (from the edit link or staff) and re-derive region and flags."""
+    try:
+        with transaction.atomic():
+            _apply_answers(registratie, data)
+            registratie.save()
+    except IntegrityError as exc:
+        raise DuplicateRegistration from exc
+    return registratie
+
+
+def registratie_for_token(token: str) -> Registratie | None:
+    if not token or len(token) > 100:
+        return None
+    return (Registratie.objects.select_related("ronde")
+            .filter(wijzig_token_hash=token_hash(token)).first())
+
+
+def registratie_renew_link(*, registratie: Registratie) -> str:
+    """Replace the edit link: the old one stops working."""
+    token, hashed = new_token()
+    Registratie.objects.filter(pk=registratie.pk).update(wijzig_token_hash=hashed)
+    registratie.wijzig_token_hash = hashed
+    return token
+
+
+def _absolute(path: str, request=None) -> str:
+    if settings.PORTAAL_URL:
+        return settings.PORTAAL_URL + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return path
+
+
+def edit_url(token: str, request=None) -> str:
+    return _absolute(reverse("registraties:wijzigen", args=[token]), request)
+
+
+def _send(*, template: str, subject: str, to: list[str], context: dict) -> bool:
+    """Send one text+HTML mail; a failing mail server is logged, never raised."""
+    text = render_to_string(f"registraties/email/{template}.txt", context)
+    html = render_to_string(f"registraties/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception("E-mail '%s' kon niet verstuurd worden naar %s", template, to)
+        return False
+    return True
+
+
+def registratie_send_confirmation(*, registratie: Registratie, token: str,
+                                  request=None) -> bool:
+    context = {"registratie": registratie, "ronde": registratie.ronde,
+               "wijzig_url": edit_url(token, request)}
+    return _send(template="bevestiging", to=[registratie.contact_email], context=context,
+                 subject=f"Bevestiging van uw registratie {registratie.referentie} – "
+                         f"{registratie.ronde.titel}")
+
+
+def registratie_notify_staff(*, registratie: Registratie, request=None) -> bool:
+    if not settings.ESFDO_MAILBOX:
+        return False
+    context = {"registratie": registratie, "ronde": registratie.ronde,
+               "beheer_url": _absolute(reverse("admin:registraties_registratie_change",
+                                               args=[registratie.pk]), request)}
+    return _send(template="notificatie", to=[settings.ESFDO_MAILBOX], context=context,
+                 subject=f"Nieuwe registratie {registratie.referentie}: {registratie.naam}")
+
+
+def registratie_request_new_link(*, ronde: Ronde, ondernemingsnummer: str, email: str,
+                                 request=None) -> bool:
+    """Mail a fresh edit link when number and e-mail match a registration of the open round.
+
+    The caller answers the visitor the same way either way, so this does not reveal who
+    registered.
+    """
+    if not ronde.is_open():
+        return False
+    registratie = (Registratie.objects.select_related("ronde")
+                   .filter(ronde=ronde, ondernemingsnummer=ondernemingsnummer,
+                           contact_email__iexact=email.strip()).first())
+    if registratie is None:
+        return False
+    token = registratie_renew_link(registratie=registratie)
+    _send(template="nieuwe_link", to=[registratie.contact_email],
+          subject=f"Uw nieuwe wijzigingslink voor {registratie.referentie}",
+          context={"registratie": registratie, "ronde": ronde,
+                   "wijzig_url": edit_url(token, request)})
+    return True
+
+
+def edit_link_is_alive(registratie: Registratie) -> bool:
+    return registratie.ronde.is_open(timezone.now())

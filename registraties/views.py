@@ -1,0 +1,108 @@
+"""The public interest form: submit, confirmation, edit by private link and 'link kwijt'."""
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from verkenning.views import RondeContextMixin
+
+from . import services
+from .forms import MSG_DUBBEL, LinkKwijtForm, RegistratieForm
+from .models import Registratie
+
+SESSION_KEY = "laatste_registratie"
+
+
+class InteresseView(RondeContextMixin, FormView):
+    template_name = "registraties/formulier.html"
+    form_class = RegistratieForm
+
+    def dispatch(self, request, *args, **kwargs):
+        ronde = self.get_ronde()
+        if ronde is None or not ronde.is_open():
+            return render(request, "registraties/gesloten.html", {"ronde": ronde})
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "ronde": self.get_ronde()}
+
+    def form_valid(self, form):
+        try:
+            submission = services.registratie_submit(ronde=self.get_ronde(),
+                                                     data=form.cleaned_data)
+        except services.DuplicateRegistration:
+            form.add_error("ondernemingsnummer", MSG_DUBBEL)
+            return self.form_invalid(form)
+        except services.RoundClosed:
+            return render(self.request, "registraties/gesloten.html", {"ronde": self.get_ronde()})
+        registratie = submission.registratie
+        services.registratie_send_confirmation(registratie=registratie, token=submission.token,
+                                               request=self.request)
+        services.registratie_notify_staff(registratie=registratie, request=self.request)
+        self.request.session[SESSION_KEY] = registratie.pk
+        return HttpResponseRedirect(reverse("registraties:bevestiging"), status=303)
+
+
+class BevestigingView(TemplateView):
+    """Shows the visitor's own last registration, found through their session only."""
+
+    template_name = "registraties/bevestiging.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pk = self.request.session.get(SESSION_KEY)
+        registratie = (Registratie.objects.select_related("ronde").filter(pk=pk).first()
+                       if pk else None)
+        context["registratie"] = registratie
+        context["ronde"] = registratie.ronde if registratie else None
+        return context
+
+
+class WijzigenView(View):
+    template_name = "registraties/wijzigen.html"
+
+    def dispatch(self, request, token, *args, **kwargs):
+        self.registratie = services.registratie_for_token(token)
+        if self.registratie is None:
+            raise Http404(_("Deze wijzigingslink is ongeldig."))
+        if not services.edit_link_is_alive(self.registratie):
+            return render(request, "registraties/link_verlopen.html",
+                          {"ronde": self.registratie.ronde}, status=410)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _render(self, form, status=200):
+        return render(self.request, self.template_name,
+                      {"form": form, "registratie": self.registratie,
+                       "ronde": self.registratie.ronde}, status=status)
+
+    def get(self, request):
+        return self._render(RegistratieForm(instance=self.registratie))
+
+    def post(self, request):
+        form = RegistratieForm(request.POST, instance=self.registratie)
+        if not form.is_valid():
+            return self._render(form)
+        try:
+            services.registratie_update(registratie=self.registratie, data=form.cleaned_data)
+        except services.DuplicateRegistration:
+            form.add_error("ondernemingsnummer", MSG_DUBBEL)
+            return self._render(form)
+        request.session[SESSION_KEY] = self.registratie.pk
+        messages.success(request, _("Uw wijzigingen zijn bewaard."))
+        return HttpResponseRedirect(reverse("registraties:bevestiging"), status=303)
+
+
+class LinkKwijtView(RondeContextMixin, FormView):
+    template_name = "registraties/link_kwijt.html"
+    form_class = LinkKwijtForm
+
+    def form_valid(self, form):
+        ronde = self.get_ronde()
+        if ronde is not None:
+            services.registratie_request_new_link(
+                ronde=ronde, ondernemingsnummer=form.cleaned_data["ondernemingsnummer"],
+                email=form.cleaned_data["contact_email"], request=self.request)
+        return render(self.request, "registraties/link_kwijt_verstuurd.html", {"ronde": ronde})

@@ -1,0 +1,36 @@
+// Shows follow-up questions only when they matter; without JavaScript they all stay visible.
+(function () {
+  "use strict";
+  function block(id) { return document.getElementById(id); }
+  function field(name) { return document.querySelector('[name="' + name + '"]'); }
+  function hasError(el) { return el && el.querySelector(".is-invalid, .invalid-feedback"); }
+  function toggle(blockId, show) {
+    var el = block(blockId);
+    if (!el) { return; }
+    var input = el.querySelector("input, textarea, select");
+    el.hidden = !(show || hasError(el) || (input && input.value.trim() !== ""));
+  }
+  function isBrussels(value) {
+    var n = parseInt((value || "").trim(), 10);
+    return /^\s*\d{4}\s*$/.test(value || "") && n >= 1000 && n <= 1299;
+  }
+  function update() {
+    var postcode = field("postcode");
+    var rechtsvorm = field("rechtsvorm");
+    var type = field("type_organisatie");
+    var themaAndere = document.querySelector('input[name="themas"][value="andere"]');
+    toggle("blok_toelichting_werking", postcode && isBrussels(postcode.value));
+    toggle("blok_rechtsvorm_andere", rechtsvorm && rechtsvorm.value === "andere");
+    toggle("blok_type_andere", type && type.value === "andere");
+    toggle("blok_thema_andere", themaAndere && themaAndere.checked);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form");
+    if (!form) { return; }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    update();
+    var summary = document.getElementById("foutoverzicht");
+    if (summary) { summary.focus(); }
+  });
+})();

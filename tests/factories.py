@@ -1,0 +1,76 @@
+"""Factories that keep related data consistent; registrations go through the real service."""
+import random
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from registraties import services
+from registraties.demo import demo_answers, valid_ondernemingsnummer
+from verkenning.models import Ronde
+
+_rng = random.Random(42)
+
+
+class RondeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ronde
+        django_get_or_create = ("slug",)
+
+    titel = factory.Sequence(lambda n: f"Ronde {n}")
+    slug = factory.Sequence(lambda n: f"ronde-{n}")
+    opent_op = factory.LazyFunction(lambda: timezone.now() - timedelta(days=5))
+    sluit_op = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+
+
+def form_data(**overrides) -> dict:
+    """A valid POST body for the interest form; lists for multiple choices."""
+    data = {
+        "naam": "Bouwfonds Test vzw",
+        "ondernemingsnummer": "0417.497.106",
+        "rechtsvorm": "vzw",
+        "rechtsvorm_andere": "",
+        "type_organisatie": "sectorfonds",
+        "type_andere": "",
+        "website": "https://www.bouwfonds-test.be",
+        "straat": "Kerkstraat 1",
+        "postcode": "9000",
+        "gemeente": "Gent",
+        "werking_vlaanderen": "on",
+        "toelichting_werking": "",
+        "bereid_tot_partnerschap": "on",
+        "contact_naam": "An Peeters",
+        "contact_functie": "stafmedewerker",
+        "contact_email": "an.peeters@bouwfonds-test.be",
+        "contact_telefoon": "09 123 45 67",
+        "themas": ["behoeftedetectie", "doorgroei"],
+        "thema_andere": "",
+        "vaardigheden": ["digitaal"],
+        "rollen": ["regie", "leren"],
+        "sectoren": "bouw",
+        "paritaire_comites": "124",
+        "aantal_ondernemingen": "250",
+        "aandeel_kleine_ondernemingen": "80",
+        "competentie_uitdagingen": "Digitale bouwplannen lezen en circulair bouwen.",
+        "keten": "",
+        "gewenste_partners": "",
+        "opmerkingen": "",
+        "toestemming_delen": "on",
+        "privacy_akkoord": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def make_registratie(ronde, **overrides):
+    """A saved registration (through registratie_submit) with valid, varied answers."""
+    data = demo_answers(1, seed=_rng.randint(0, 10**9))[0]
+    data["ondernemingsnummer"] = valid_ondernemingsnummer(_rng)
+    data.update(overrides)
+    return services.registratie_submit(ronde=ronde, data=data, check_open=False).registratie
+
+
+def make_registraties(ronde, count: int, seed: int = 1):
+    rows = demo_answers(count, seed=seed)
+    return [services.registratie_submit(ronde=ronde, data=row, check_open=False).registratie
+            for row in rows]

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Contactpersoon, Ronde
+
+
+class ContactpersoonInline(admin.TabularInline):
+    model = Contactpersoon
+    extra = 1
+
+
+@admin.register(Ronde)
+class RondeAdmin(SimpleHistoryAdmin):
+    list_display = ["titel", "slug", "opent_op", "sluit_op"]
+    prepopulated_fields = {"slug": ["titel"]}
+    search_fields = ["titel", "slug"]
+    inlines = [ContactpersoonInline]
+    fieldsets = [
+        (None, {"fields": ["titel", "slug", "ondertitel", "opent_op", "sluit_op",
+                           "referentie_prefix"]}),
+        ("Inhoud van de oproep", {"fields": ["wat", "hoe", "wie", "voorwaarden", "doelgroep",
+                                             "acties", "themas", "partnerschap_acties",
+                                             "wanneer", "voorbehoud"]}),
+        ("Infosessie", {"fields": ["infosessie_op", "infosessie_tekst",
+                                   "infosessie_video_url"]}),
+    ]

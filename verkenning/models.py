@@ -1,0 +1,128 @@
+"""A verkenningsronde (round) and its public content; a round is data, not code."""
+import math
+from datetime import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class RondeQuerySet(models.QuerySet):
+    def open_at(self, moment: datetime) -> "RondeQuerySet":
+        return self.filter(opent_op__lte=moment, sluit_op__gte=moment)
+
+    def current(self, now: datetime | None = None) -> "Ronde | None":
+        """The open round that opened last; with none open, the last one that closed."""
+        now = now or timezone.now()
+        open_round = self.open_at(now).order_by("-opent_op", "-pk").first()
+        if open_round is not None:
+            return open_round
+        return self.filter(sluit_op__lt=now).order_by("-sluit_op", "-pk").first()
+
+
+class Ronde(models.Model):
+    titel = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    opent_op = models.DateTimeField(_("opent op"))
+    sluit_op = models.DateTimeField(_("sluit op"))
+    referentie_prefix = models.CharField(
+        _("prefix referenties"), max_length=12, blank=True, default="",
+        help_text=_("Bv. CC2021. Leeg: 'CC' gevolgd door het jaar waarin de ronde opent."),
+    )
+    ondertitel = models.CharField(_("ondertitel"), max_length=200, blank=True, default="")
+    wat = models.TextField(_("Wat?"), blank=True, default="",
+                           help_text=_("Alinea's gescheiden door een lege regel."))
+    hoe = models.TextField(_("Hoe?"), blank=True, default="",
+                           help_text=_("Eén stap per regel."))
+    wie = models.TextField(_("Wie?"), blank=True, default="")
+    voorwaarden = models.TextField(_("voorwaarden"), blank=True, default="",
+                                   help_text=_("Eén voorwaarde per regel."))
+    doelgroep = models.TextField(_("prioritaire doelgroep"), blank=True, default="")
+    acties = models.TextField(_("Acties?"), blank=True, default="")
+    themas = models.TextField(_("voorbeeldthema's"), blank=True, default="",
+                              help_text=_("Eén thema per regel."))
+    partnerschap_acties = models.TextField(
+        _("acties binnen het partnerschap"), blank=True, default="",
+        help_text=_("Eén actie per regel, als 'Titel: uitleg'."),
+    )
+    wanneer = models.TextField(_("Wanneer?"), blank=True, default="",
+                               help_text=_("Eén mijlpaal per regel."))
+    voorbehoud = models.TextField(
+        _("voorbehoud"), blank=True,
+        default="Deze verkenningsronde garandeert geen effectieve toekenning van middelen.",
+    )
+    infosessie_op = models.DateField(_("datum infosessie"), null=True, blank=True)
+    infosessie_tekst = models.TextField(_("infosessie"), blank=True, default="")
+    infosessie_video_url = models.URLField(_("video van de infosessie"), blank=True, default="")
+    laatste_volgnummer = models.PositiveIntegerField(
+        _("laatste volgnummer"), default=0, editable=False,
+        help_text=_("Teller voor de referenties van deze ronde."),
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = RondeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ronde")
+        verbose_name_plural = _("rondes")
+        ordering = ["-opent_op"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sluit_op__gt=F("opent_op")), name="ronde_sluit_na_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titel
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.opent_op <= now <= self.sluit_op
+
+    def is_closed(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) > self.sluit_op
+
+    def is_upcoming(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.opent_op
+
+    def days_left(self, now: datetime | None = None) -> int:
+        """Whole days until closing, counting a partial day as one; 0 once closed."""
+        now = now or timezone.now()
+        if now > self.sluit_op:
+            return 0
+        return math.ceil((self.sluit_op - now).total_seconds() / 86400)
+
+    @property
+    def prefix(self) -> str:
+        if self.referentie_prefix:
+            return self.referentie_prefix
+        return f"CC{timezone.localtime(self.opent_op).year}"
+
+    def format_referentie(self, volgnummer: int) -> str:
+        return f"{self.prefix}-{volgnummer:04d}"
+
+
+class Contactpersoon(models.Model):
+    ronde = models.ForeignKey(Ronde, on_delete=models.CASCADE, related_name="contactpersonen",
+                              verbose_name=_("ronde"))
+    naam = models.CharField(_("naam"), max_length=200)
+    telefoon = models.CharField(_("telefoon"), max_length=40, blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+        ordering = ["volgorde", "naam"]
+
+    def __str__(self) -> str:
+        return self.naam
+
+    @property
+    def telefoon_link(self) -> str:
+        digits = "".join(ch for ch in self.telefoon if ch.isdigit())
+        return f"+32{digits[1:]}" if digits.startswith("0") else digits
