@@ -1,11 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from partnerschappen.admin_actions import REGISTRATIE_ACTIONS
+
+from .admin_excel import RegistratieExcelAdminMixin
 from .models import Registratie
 
 
 @admin.register(Registratie)
-class RegistratieAdmin(SimpleHistoryAdmin):
+class RegistratieAdmin(RegistratieExcelAdminMixin, SimpleHistoryAdmin):
+    actions = [*REGISTRATIE_ACTIONS]
     list_display = ["referentie", "naam", "type_organisatie", "gewest", "provincie", "status",
                     "ingediend_op"]
     list_filter = ["ronde", "status", "type_organisatie", "gewest", "provincie"]

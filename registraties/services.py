@@ -102,11 +102,20 @@ def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True) -> 
     return Submission(registratie=registratie, token=token)
 
 
-def registratie_update(*, registratie: Registratie, data: dict) -> Registratie:
-    """Store corrected answers (from the edit link or staff) and re-derive region and flags."""
+BY_ORGANISATION = "Gewijzigd door de organisatie via de wijzigingslink"
+
+
+def registratie_update(*, registratie: Registratie, data: dict,
+                       reason: str = BY_ORGANISATION) -> Registratie:
+    """Store corrected answers (from the edit link or staff) and re-derive region and flags.
+
+    The history row carries ``reason``; through the public link there is no user, so the
+    reason is what marks the change as made by the organisation.
+    """
     try:
         with transaction.atomic():
             _apply_answers(registratie, data)
+            registratie._change_reason = reason
             registratie.save()
     except IntegrityError as exc:
         raise DuplicateRegistration from exc

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each module has run() that prints figures and ratios."""
