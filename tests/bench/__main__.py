@@ -11,6 +11,20 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    # A throwaway database (in memory on SQLite, test_<name> on PostgreSQL), like the tests.
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        _run(argv)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _run(argv: list[str]) -> None:
     for name in argv or MODULES:
         try:
             module = importlib.import_module(f"tests.bench.{name}")
