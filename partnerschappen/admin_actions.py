@@ -1,4 +1,125 @@
 """Admin actions on the registration list that belong to partnerships."""
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-# Actions RegistratieAdmin adds to its own, e.g. "Toevoegen aan partnerschap…".
-REGISTRATIE_ACTIONS: list = []
+from . import services
+from .constants import Basis
+from .models import Partnerschap
+
+MSG_EEN_RONDE = _("Selecteer registraties van één ronde: een partnerschap hoort bij één ronde.")
+MSG_GEEN_RECHT = _("U hebt geen recht om partnerschappen te maken of te wijzigen.")
+MSG_KIES_EEN = _("Kies een bestaand partnerschap of geef een naam voor een nieuw partnerschap, "
+                 "niet allebei.")
+
+
+class AddToPartnerschapForm(forms.Form):
+    partnerschap = forms.ModelChoiceField(
+        label=_("Bestaand partnerschap"), queryset=Partnerschap.objects.none(), required=False,
+        empty_label=_("— een nieuw partnerschap maken —"),
+    )
+    naam = forms.CharField(label=_("Naam van het nieuwe partnerschap"), max_length=200,
+                           required=False)
+    basis = forms.ChoiceField(label=_("Basis van de bundeling (nieuw partnerschap)"),
+                              choices=Basis.choices, initial=Basis.GELIJKAARDIGE_UITDAGINGEN,
+                              required=False)
+
+    def __init__(self, *args, ronde, can_add: bool, can_change: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_add, self.can_change = can_add, can_change
+        self.fields["partnerschap"].queryset = (
+            Partnerschap.objects.filter(ronde=ronde).active().order_by("naam", "pk")
+            if can_change else Partnerschap.objects.none())
+        if not can_add:
+            del self.fields["naam"]
+            del self.fields["basis"]
+
+    def clean(self):
+        data = super().clean()
+        existing, naam = data.get("partnerschap"), (data.get("naam") or "").strip()
+        if bool(existing) == bool(naam):
+            raise ValidationError(MSG_KIES_EEN, code="kies_een")
+        return data
+
+
+def _refusal_messages(request, refused: list[tuple[str, ValidationError]]) -> None:
+    for naam, exc in refused:
+        messages.error(request, _("%(naam)s niet toegevoegd: %(reden)s") % {
+            "naam": naam, "reden": " ".join(exc.messages)})
+
+
+@admin.action(description=_("Toevoegen aan partnerschap…"), permissions=["change"])
+def toevoegen_aan_partnerschap(modeladmin, request, queryset):
+    """Intermediate page: pick a partnership of the round, or create one from the selection."""
+    can_add = request.user.has_perm("partnerschappen.add_partnerschap")
+    can_change = request.user.has_perm("partnerschappen.change_partnerschap")
+    if not (can_add or can_change):
+        modeladmin.message_user(request, MSG_GEEN_RECHT, messages.ERROR)
+        return None
+    registraties = list(queryset.select_related("ronde").order_by("naam", "pk"))
+    rondes = {r.ronde_id for r in registraties}
+    if not rondes:
+        return None
+    if len(rondes) != 1:
+        modeladmin.message_user(request, MSG_EEN_RONDE, messages.ERROR)
+        return None
+    ronde = registraties[0].ronde
+
+    form = AddToPartnerschapForm(request.POST if "apply" in request.POST else None, ronde=ronde,
+                                 can_add=can_add, can_change=can_change)
+    if form.is_bound and form.is_valid():
+        existing = form.cleaned_data.get("partnerschap")
+        refused: list[tuple[str, ValidationError]] = []
+        if existing is not None:
+            added = 0
+            for registratie in registraties:
+                try:
+                    services.partnerschap_add_member(partnerschap=existing, registratie=registratie)
+                    added += 1
+                except ValidationError as exc:
+                    refused.append((registratie.naam, exc))
+            partnerschap = existing
+        else:
+            accepted = []
+            for registratie in registraties:
+                try:
+                    services.validate_member(ronde=ronde, registratie=registratie)
+                    accepted.append(registratie)
+                except ValidationError as exc:
+                    refused.append((registratie.naam, exc))
+            partnerschap = services.partnerschap_create(
+                ronde=ronde, naam=form.cleaned_data["naam"].strip(), registraties=accepted,
+                basis=form.cleaned_data.get("basis") or Basis.GELIJKAARDIGE_UITDAGINGEN,
+                user=request.user)
+            added = len(accepted)
+        modeladmin.message_user(request, ngettext(
+            "%(count)d registratie toegevoegd aan ‘%(naam)s’.",
+            "%(count)d registraties toegevoegd aan ‘%(naam)s’.", added,
+        ) % {"count": added, "naam": partnerschap.naam}, messages.SUCCESS)
+        _refusal_messages(request, refused)
+        return HttpResponseRedirect(
+            reverse("admin:partnerschappen_partnerschap_change", args=[partnerschap.pk]))
+
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Toevoegen aan partnerschap"),
+        "opts": modeladmin.model._meta,
+        "ronde": ronde,
+        "registraties": registraties,
+        "form": form,
+        "action_name": "toevoegen_aan_partnerschap",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/partnerschappen/toevoegen_aan_partnerschap.html",
+                            context)
+
+
+# Actions RegistratieAdmin adds to its own.
+REGISTRATIE_ACTIONS: list = [toevoegen_aan_partnerschap]

@@ -1,5 +1,240 @@
-"""Excel export/import in the registration admin (filled in by the Excel work)."""
+"""Excel export/import in the registration admin: the filtered list, a batch action, an import."""
+import base64
+import hashlib
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from verkenning.models import Ronde
+
+from .exports import (
+    PERSONAL_DATA_NOTICE,
+    XLSX_CONTENT_TYPE,
+    partnerschappen_export,
+    registraties_export,
+    spooled_file,
+)
+from .imports import NEW, UNCHANGED, UPDATE, registraties_import
+
+EXPORT_PERMISSION = "registraties.export_registratie"
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+_SESSION_KEY = "registraties_excel_import"
+
+
+def can_export(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm(EXPORT_PERMISSION)
+
+
+def can_import(user) -> bool:
+    return (user.is_active and user.is_staff and user.has_perm("registraties.add_registratie")
+            and user.has_perm("registraties.change_registratie"))
+
+
+class ImportUploadForm(forms.Form):
+    ronde = forms.ModelChoiceField(
+        label=_("Ronde"), queryset=Ronde.objects.all(),
+        help_text=_("Nieuwe registraties komen in deze ronde; bestaande worden herkend aan hun "
+                    "ondernemingsnummer binnen deze ronde."),
+        error_messages={"required": _("Kies de ronde waarin u importeert.")},
+    )
+    bestand = forms.FileField(
+        label=_("Excel-bestand (.xlsx)"),
+        help_text=_("Met dezelfde kolomnamen als de export. Een rij per organisatie."),
+        error_messages={"required": _("Kies een Excel-bestand om te importeren.")},
+    )
+
+    def clean_bestand(self):
+        upload = self.cleaned_data["bestand"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Kies een Excel-bestand dat eindigt op .xlsx."),
+                                        code="extensie")
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("Het bestand is groter dan 5 MB; splits het op."),
+                                        code="te_groot")
+        return upload
+
+
+def export_filename(suffix: str = "") -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"registraties{suffix}-{stamp}.xlsx"
+
+
+def xlsx_response(queryset, filename: str, export=registraties_export) -> FileResponse:
+    """The export written to a temporary file and streamed to the browser from there."""
+    handle = spooled_file()
+    export(queryset=queryset, target=handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename,
+                        content_type=XLSX_CONTENT_TYPE)
 
 
 class RegistratieExcelAdminMixin:
-    """Mixed into RegistratieAdmin: export of the filtered list, batch export, import."""
+    """Mixed into RegistratieAdmin: export of the filtered list, batch export, import.
+
+    The changelist links to the export with its own query string (filters, search,
+    ordering), so the file holds exactly the list on screen, across all its pages.
+    """
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        urls = [
+            path("excel/export/", self.admin_site.admin_view(self.excel_export_view),
+                 name=f"{info[0]}_{info[1]}_excel_export"),
+            path("excel/import/", self.admin_site.admin_view(self.excel_import_view),
+                 name=f"{info[0]}_{info[1]}_excel_import"),
+        ]
+        return urls + super().get_urls()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if can_export(request.user):
+            actions["excel_export_selected"] = self.get_action("excel_export_selected")
+        return actions
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context.update(self.excel_context(request))
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def excel_context(self, request) -> dict:
+        """Links for the changelist template (see templates/admin/registraties/excel_links.html)."""
+        query = request.GET.urlencode()
+        context = {"excel_export_url": None, "excel_import_url": None}
+        if can_export(request.user):
+            url = reverse("admin:registraties_registratie_excel_export")
+            context["excel_export_url"] = f"{url}?{query}" if query else url
+        if can_import(request.user):
+            context["excel_import_url"] = reverse("admin:registraties_registratie_excel_import")
+        return context
+
+    # -- export ----------------------------------------------------------------------------
+
+    def excel_export_view(self, request):
+        """GET: the notice and the row count; POST: the file of the list as filtered."""
+        if not can_export(request.user):
+            raise PermissionDenied
+        try:
+            queryset = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            messages.error(request, _("De filters van de lijst zijn ongeldig; kies ze opnieuw."))
+            return HttpResponseRedirect(reverse("admin:registraties_registratie_changelist"))
+        if request.method == "POST":
+            return xlsx_response(queryset, export_filename())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Exporteren naar Excel"),
+            "count": queryset.count(),
+            "notice": PERSONAL_DATA_NOTICE,
+            "changelist_url": self._changelist_url(request),
+        }
+        return TemplateResponse(request, "admin/registraties/excel_export.html", context)
+
+    @admin.action(description=_("Geselecteerde registraties exporteren naar Excel"))
+    def excel_export_selected(self, request, queryset):
+        if not can_export(request.user):
+            raise PermissionDenied
+        if request.POST.get("excel_bevestigd"):
+            return xlsx_response(queryset, export_filename("-selectie"))
+        return _selection_notice(self, request, queryset, action="excel_export_selected",
+                                 title=_("Geselecteerde registraties exporteren naar Excel"))
+
+    def _changelist_url(self, request) -> str:
+        url = reverse("admin:registraties_registratie_changelist")
+        query = request.GET.urlencode()
+        return f"{url}?{query}" if query else url
+
+    # -- import ----------------------------------------------------------------------------
+
+    def excel_import_view(self, request):
+        """Upload → preview with per-row errors (nothing saved) → confirm → all rows saved."""
+        if not can_import(request.user):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Registraties importeren uit Excel"),
+            "notice": PERSONAL_DATA_NOTICE,
+        }
+        if request.method == "POST" and "bevestigen" in request.POST:
+            return self._excel_import_confirm(request, context)
+
+        form = ImportUploadForm(request.POST or None, request.FILES or None,
+                                initial={"ronde": Ronde.objects.current()})
+        if request.method == "POST" and form.is_valid():
+            content = form.cleaned_data["bestand"].read()
+            ronde = form.cleaned_data["ronde"]
+            result = registraties_import(ronde=ronde, source=content, dry_run=True)
+            digest = hashlib.sha256(content).hexdigest()
+            if not result.has_errors:
+                request.session[_SESSION_KEY] = {
+                    "digest": digest, "ronde": ronde.pk,
+                    "bestand": base64.b64encode(content).decode("ascii"),
+                }
+            context.update(result=result, ronde=ronde, digest=digest,
+                           counts={NEW: result.count(NEW), UPDATE: result.count(UPDATE),
+                                   UNCHANGED: result.count(UNCHANGED)})
+        context["form"] = form
+        return TemplateResponse(request, "admin/registraties/excel_import.html", context)
+
+    def _excel_import_confirm(self, request, context):
+        stored = request.session.get(_SESSION_KEY)
+        if not stored or stored.get("digest") != request.POST.get("digest"):
+            messages.error(request, _("De voorvertoning is verlopen. Laad het bestand opnieuw."))
+            return HttpResponseRedirect(reverse("admin:registraties_registratie_excel_import"))
+        ronde = Ronde.objects.get(pk=stored["ronde"])
+        result = registraties_import(ronde=ronde, source=base64.b64decode(stored["bestand"]),
+                                     dry_run=False)
+        del request.session[_SESSION_KEY]
+        if not result.saved:
+            context.update(result=result, ronde=ronde,
+                           form=ImportUploadForm(initial={"ronde": ronde}))
+            messages.error(request, _("Er werd niets geïmporteerd: los de fouten op en laad het "
+                                      "bestand opnieuw."))
+            return TemplateResponse(request, "admin/registraties/excel_import.html", context)
+        new, updated = result.count(NEW), result.count(UPDATE)
+        messages.success(request, " ".join([
+            ngettext("%(count)d nieuwe registratie geïmporteerd.",
+                     "%(count)d nieuwe registraties geïmporteerd.", new) % {"count": new},
+            ngettext("%(count)d registratie bijgewerkt.",
+                     "%(count)d registraties bijgewerkt.", updated) % {"count": updated},
+        ]))
+        return HttpResponseRedirect(reverse("admin:registraties_registratie_changelist"))
+
+
+def _selection_notice(modeladmin, request, queryset, *, action: str, title):
+    """The personal-data notice before a batch export, re-posting the selection on confirm."""
+    url = reverse(f"admin:{modeladmin.opts.app_label}_{modeladmin.opts.model_name}_changelist")
+    query = request.GET.urlencode()
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.opts,
+        "title": title,
+        "count": queryset.count(),
+        "notice": PERSONAL_DATA_NOTICE,
+        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across", "0"),
+        "action": action,
+        "changelist_url": f"{url}?{query}" if query else url,
+    }
+    return TemplateResponse(request, "admin/registraties/excel_export.html", context)
+
+
+@admin.action(description=_("Geselecteerde partnerschappen exporteren naar Excel (een rij per lid)"))
+def partnerschappen_excel_export(modeladmin, request, queryset):
+    """For PartnerschapAdmin.actions: the members of the selected partnerships, for coordinators."""
+    if not can_export(request.user):
+        raise PermissionDenied
+    if request.POST.get("excel_bevestigd"):
+        return xlsx_response(queryset, f"partnerschappen-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+                             export=partnerschappen_export)
+    return _selection_notice(modeladmin, request, queryset, action="partnerschappen_excel_export",
+                             title=_("Partnerschappen exporteren naar Excel"))

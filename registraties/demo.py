@@ -48,7 +48,8 @@ CLUSTERS: tuple[Cluster, ...] = (
          "duurzame verpakking en minder voedselverlies"),
         "van landbouwer via voedingsverwerker tot winkel: de voedingsketen",
         ("Voedingsfonds Vlaanderen", "Boerenbond Vorming", "Bakkers Vlaanderen",
-         "Slagers Federatie", "Groenteveiling Netwerk", "Zuivel Vlaanderen"),
+         "Slagers Federatie", "Groenteveiling Netwerk", "Zuivel Vlaanderen",
+         "Brouwers Vereniging"),
     ),
     Cluster(
         "zorg", "zorg, welzijn, social profit", "330, 319, 331",
@@ -59,7 +60,8 @@ CLUSTERS: tuple[Cluster, ...] = (
          "personeelstekort en instroom van zij-instromers"),
         "",
         ("Sociaal Fonds Zorg", "Federatie Thuiszorg", "Kinderopvang Netwerk",
-         "Welzijnsoverleg Vlaanderen", "Gezinszorg Verbond", "Vereniging Woonzorg"),
+         "Welzijnsoverleg Vlaanderen", "Gezinszorg Verbond", "Vereniging Woonzorg",
+         "Apothekers Netwerk"),
     ),
     Cluster(
         "logistiek", "transport, logistiek", "140, 226",
@@ -69,7 +71,8 @@ CLUSTERS: tuple[Cluster, ...] = (
          "ecologisch rijden", "planning en e-commerce logistiek"),
         "van haven via distributiecentrum tot de klant: de logistieke keten",
         ("Transportfonds Vlaanderen", "Logistiek Platform", "Havenbedrijven Overleg",
-         "Koeriers Federatie", "Distributie Vlaanderen"),
+         "Koeriers Federatie", "Distributie Vlaanderen", "Binnenvaart Vlaanderen",
+         "Magazijnwerk Netwerk"),
     ),
     Cluster(
         "technologie", "metaal, technologische industrie", "111, 209",
@@ -79,7 +82,8 @@ CLUSTERS: tuple[Cluster, ...] = (
          "naar jonge technici", "onderhoud van digitale machines en sensoren"),
         "",
         ("Technologiefonds Vlaanderen", "Metaalunie Vlaanderen", "Lasschool Netwerk",
-         "Machinebouw Federatie", "Elektrotechniek Vlaanderen", "Precisietechniek Vereniging"),
+         "Machinebouw Federatie", "Elektrotechniek Vlaanderen", "Precisietechniek Vereniging",
+         "Kunststofverwerkers Vlaanderen"),
     ),
 )
 
@@ -97,6 +101,10 @@ NOISE = (
     ("Vrije Beroepen Vereniging", "vrije beroepen, dienstverlening", "200",
      "digitale administratie in kleine kantoren"),
     ("Horeca Opleidingsnetwerk", "horeca", "302", "personeel vinden en houden in de horeca"),
+    ("Juweliers Vereniging", "diamant, juwelen", "324", "vakmanschap van edelsmeden bewaren"),
+    ("Sportclubs Federatie", "sport, recreatie", "329.03", "vrijwilligers en trainers opleiden"),
+    ("Beveiliging Overleg", "bewaking, beveiliging", "317", "conflicthantering en camerabeheer"),
+    ("Uitvaart Vereniging", "uitvaartsector", "320", "rouwbegeleiding en nieuwe wetgeving"),
 )
 
 GEMEENTEN = (
@@ -121,7 +129,7 @@ def _rollen(rng: random.Random, index: int) -> list[str]:
     all_roles = list(Rol.values)
     first = all_roles[index % 4]
     extra = rng.sample(all_roles, rng.randint(0, 2))
-    return [first, *extra]
+    return list(dict.fromkeys([first, *extra]))
 
 
 def _answers(rng: random.Random, *, naam: str, sectoren: str, paritaire_comites: str,
@@ -178,13 +186,28 @@ def demo_answers(count: int = 40, seed: int = 2021) -> list[dict]:
     """`count` answer sets: about four in five in the clusters above, the rest unrelated."""
     rng = random.Random(seed)
     rows: list[dict] = []
+    names: set[str] = set()
+    per_cluster = [0] * len(CLUSTERS)
+    noise_count = 0
     index = 0
+
+    def unique(naam: str) -> str:
+        # Past the list of names, a branch of an organisation registers on its own.
+        candidate, branch = naam, 0
+        while candidate in names:
+            branch += 1
+            gemeente = GEMEENTEN[(branch - 1) % len(GEMEENTEN)][1]
+            candidate = f"{naam} – afdeling {gemeente}" if branch <= len(GEMEENTEN) \
+                else f"{naam} – afdeling {gemeente} {branch // len(GEMEENTEN) + 1}"
+        names.add(candidate)
+        return candidate
+
     while len(rows) < count:
         if rng.random() < 0.8:
-            cluster = CLUSTERS[index % len(CLUSTERS)]
-            base = cluster.namen[(index // len(CLUSTERS)) % len(cluster.namen)]
-            naam = base if len(rows) < count and not any(r["naam"] == base for r in rows) \
-                else f"{base} {index}"
+            c = index % len(CLUSTERS)
+            cluster = CLUSTERS[c]
+            naam = unique(cluster.namen[per_cluster[c] % len(cluster.namen)])
+            per_cluster[c] += 1
             challenges = rng.sample(cluster.uitdagingen, 2)
             rows.append(_answers(
                 rng, naam=naam, sectoren=cluster.sectoren,
@@ -195,11 +218,10 @@ def demo_answers(count: int = 40, seed: int = 2021) -> list[dict]:
                 keten=cluster.keten, index=index,
             ))
         else:
-            naam, sectoren, pcs, uitdaging = NOISE[index % len(NOISE)]
-            if any(r["naam"] == naam for r in rows):
-                naam = f"{naam} {index}"
+            naam, sectoren, pcs, uitdaging = NOISE[noise_count % len(NOISE)]
+            noise_count += 1
             rows.append(_answers(
-                rng, naam=naam, sectoren=sectoren, paritaire_comites=pcs,
+                rng, naam=unique(naam), sectoren=sectoren, paritaire_comites=pcs,
                 themas=rng.sample(list(Thema.values[:4]), 1),
                 vaardigheden=rng.sample(list(Vaardigheid.values[:3]), 1),
                 uitdagingen=uitdaging.capitalize() + ".", keten="", index=index,

@@ -38,7 +38,8 @@ class Refusal:
 def parse_postcode(value) -> int | None:
     """The postcode as a number 1000–9999, or None when it is not a Belgian postcode."""
     text = str(value if value is not None else "").strip()
-    if len(text) != 4 or not text.isdigit():
+    # isascii(): str.isdigit() also accepts superscripts and other scripts' digits.
+    if len(text) != 4 or not (text.isascii() and text.isdigit()):
         return None
     number = int(text)
     return number if 1000 <= number <= 9999 else None

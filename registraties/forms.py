@@ -190,6 +190,9 @@ class RegistratieForm(forms.ModelForm):
             self.fields[name].max_length = LONG_TEXT_MAX
             self.fields[name].widget.attrs["maxlength"] = LONG_TEXT_MAX
             self.fields[name].validators.append(MaxLengthValidator(LONG_TEXT_MAX))
+        # The model allows empty lists (staff, imports); the public form asks for at least one.
+        self.fields["themas"].required = True
+        self.fields["rollen"].required = True
         self.fields["rechtsvorm"].choices = [("", _("— kies —"))] + Rechtsvorm.choices
         self.fields["type_organisatie"].choices = [("", _("— kies —"))] + TypeOrganisatie.choices
         if self.instance.pk:
@@ -259,6 +262,11 @@ class RegistratieForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # A browser cannot put a line break in a one-line field; a crafted POST can, and it
+        # would end up in e-mail subjects and Excel cells.
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.TextInput) and isinstance(data.get(name), str):
+                data[name] = " ".join(data[name].split())
         self._require_when("rechtsvorm", Rechtsvorm.ANDERE, "rechtsvorm_andere",
                            _("Vul in welke rechtsvorm uw organisatie heeft."))
         self._require_when("type_organisatie", TypeOrganisatie.ANDERE, "type_andere",
@@ -299,6 +307,11 @@ class RegistratieForm(forms.ModelForm):
         # The (ronde, ondernemingsnummer) pair is checked in clean() with a message that helps;
         # the database constraint still guards races (see services.registratie_submit).
         pass
+
+    @property
+    def is_duplicate(self) -> bool:
+        """The enterprise number is already registered in this round (the summary links to 'Link kwijt?')."""
+        return self.has_error("ondernemingsnummer", "dubbel")
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(anchor, label, message) for every error, in form order, for the summary at the top."""

@@ -135,6 +135,10 @@ class Registratie(models.Model):
             models.CheckConstraint(condition=~Q(rechtsvorm=Rechtsvorm.FEITELIJKE_VERENIGING),
                                    name="registratie_rechtspersoonlijkheid"),
         ]
+        permissions = [
+            ("review_registratie", "Status van registraties wijzigen"),
+            ("export_registratie", "Registraties exporteren"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.referentie} {self.naam}"
@@ -168,3 +172,51 @@ class Registratie(models.Model):
     @property
     def vlaggen_labels(self) -> list[str]:
         return self.labels("vlaggen")
+
+
+class Notitie(models.Model):
+    """An internal note of staff on a registration; reviewers can add but not change them."""
+
+    registratie = models.ForeignKey(Registratie, on_delete=models.CASCADE,
+                                    related_name="notities", verbose_name=_("registratie"))
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+", verbose_name=_("auteur"))
+    tekst = models.TextField(_("tekst"))
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notitie")
+        verbose_name_plural = _("notities")
+        ordering = ["-aangemaakt_op", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registratie_id}: {self.tekst[:60]}"
+
+
+class StatusWijziging(models.Model):
+    """One step of the review workflow: who moved a registration from which status to which."""
+
+    registratie = models.ForeignKey(Registratie, on_delete=models.CASCADE,
+                                    related_name="statuswijzigingen",
+                                    verbose_name=_("registratie"))
+    van = models.CharField(_("van"), max_length=20, choices=Status.choices)
+    naar = models.CharField(_("naar"), max_length=20, choices=Status.choices)
+    reden = models.TextField(_("reden"), blank=True, default="")
+    door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("door"))
+    op = models.DateTimeField(_("op"), db_index=True)
+    organisatie_verwittigd = models.BooleanField(_("organisatie verwittigd"), default=False)
+
+    class Meta:
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+        ordering = ["-op", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(naar=Status.NIET_ONTVANKELIJK) | ~Q(reden=""),
+                name="statuswijziging_reden_bij_niet_ontvankelijk",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_van_display()} → {self.get_naar_display()}"

@@ -85,7 +85,9 @@ def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True) -> 
             if check_open and not locked.is_open():
                 raise RoundClosed
             locked.laatste_volgnummer += 1
-            locked.save(update_fields=["laatste_volgnummer"])
+            # update(), not save(): the counter is no edit of the round and must not add a
+            # row to the round's history for every registration.
+            Ronde.objects.filter(pk=locked.pk).update(laatste_volgnummer=locked.laatste_volgnummer)
             registratie = Registratie(
                 ronde=locked,
                 volgnummer=locked.laatste_volgnummer,
@@ -153,11 +155,14 @@ def _send(*, template: str, subject: str, to: list[str], context: dict) -> bool:
     """Send one text+HTML mail; a failing mail server is logged, never raised."""
     text = render_to_string(f"registraties/email/{template}.txt", context)
     html = render_to_string(f"registraties/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
+    # A header may not hold a line break; visitor text in the subject must not break the mail.
+    subject = " ".join(subject.split())
     try:
+        message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+        message.attach_alternative(html, "text/html")
         message.send()
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError, ValueError):
+        # The registration is already saved; a mail problem must not turn into an error page.
         logger.exception("E-mail '%s' kon niet verstuurd worden naar %s", template, to)
         return False
     return True

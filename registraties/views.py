@@ -1,5 +1,6 @@
 """The public interest form: submit, confirmation, edit by private link and 'link kwijt'."""
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from verkenning.models import Ronde
 from verkenning.views import RondeContextMixin
 
 from . import services
@@ -23,8 +25,13 @@ class InteresseView(RondeContextMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         ronde = self.get_ronde()
         if ronde is None or not ronde.is_open():
-            return render(request, "registraties/gesloten.html", {"ronde": ronde})
+            return self.render_closed()
         return super().dispatch(request, *args, **kwargs)
+
+    def render_closed(self):
+        # A round that has yet to open is never "current"; tell the visitor when it opens.
+        ronde = Ronde.objects.next_upcoming() or self.get_ronde()
+        return render(self.request, "registraties/gesloten.html", {"ronde": ronde})
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "ronde": self.get_ronde()}
@@ -34,10 +41,10 @@ class InteresseView(RondeContextMixin, FormView):
             submission = services.registratie_submit(ronde=self.get_ronde(),
                                                      data=form.cleaned_data)
         except services.DuplicateRegistration:
-            form.add_error("ondernemingsnummer", MSG_DUBBEL)
+            form.add_error("ondernemingsnummer", ValidationError(MSG_DUBBEL, code="dubbel"))
             return self.form_invalid(form)
         except services.RoundClosed:
-            return render(self.request, "registraties/gesloten.html", {"ronde": self.get_ronde()})
+            return self.render_closed()
         registratie = submission.registratie
         services.registratie_send_confirmation(registratie=registratie, token=submission.token,
                                                request=self.request)
@@ -88,7 +95,7 @@ class WijzigenView(View):
         try:
             services.registratie_update(registratie=self.registratie, data=form.cleaned_data)
         except services.DuplicateRegistration:
-            form.add_error("ondernemingsnummer", MSG_DUBBEL)
+            form.add_error("ondernemingsnummer", ValidationError(MSG_DUBBEL, code="dubbel"))
             return self._render(form)
         request.session[SESSION_KEY] = self.registratie.pk
         messages.success(request, _("Uw wijzigingen zijn bewaard."))

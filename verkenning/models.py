@@ -8,6 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# The call's conditions and target group hold for every round unless staff change them, so a
+# round created with only its title and dates still tells visitors who may take part.
+STANDAARD_VOORWAARDEN = (
+    "Heeft rechtspersoonlijkheid.\n"
+    "Heeft zijn zetel en werking in het Vlaams Gewest of heeft zijn zetel in het Brussels "
+    "Hoofdstedelijke Gewest, waarbij zijn activiteiten en werking voor een belangrijk deel zijn "
+    "gericht op de Vlaamse arbeidsmarkt.\n"
+    "Is bereid om in partnerschap samen te werken om competentiechecks uit te voeren bij "
+    "Vlaamse ondernemingen en hun werknemers."
+)
+STANDAARD_DOELGROEP = (
+    "De prioritaire doelgroep zijn Vlaamse ondernemingen tot en met 50 werknemers. Ook iets "
+    "grotere ondernemingen (Europese definitie KMO) kunnen gebruik maken van competentiechecks "
+    "voor hun werknemers maar de primaire focus ligt bij kleine ondernemingen."
+)
+
 
 class RondeQuerySet(models.QuerySet):
     def open_at(self, moment: datetime) -> "RondeQuerySet":
@@ -21,6 +37,11 @@ class RondeQuerySet(models.QuerySet):
             return open_round
         return self.filter(sluit_op__lt=now).order_by("-sluit_op", "-pk").first()
 
+    def next_upcoming(self, now: datetime | None = None) -> "Ronde | None":
+        """The round that opens next, so a closed page can say when registering starts again."""
+        now = now or timezone.now()
+        return self.filter(opent_op__gt=now).order_by("opent_op", "pk").first()
+
 
 class Ronde(models.Model):
     titel = models.CharField(_("titel"), max_length=200)
@@ -29,7 +50,8 @@ class Ronde(models.Model):
     sluit_op = models.DateTimeField(_("sluit op"))
     referentie_prefix = models.CharField(
         _("prefix referenties"), max_length=12, blank=True, default="",
-        help_text=_("Bv. CC2021. Leeg: 'CC' gevolgd door het jaar waarin de ronde opent."),
+        help_text=_("Bv. CC2021. Leeg: 'CC' gevolgd door het jaar waarin de ronde opent "
+                    "(met een letter erachter als dat jaar al een ronde heeft)."),
     )
     ondertitel = models.CharField(_("ondertitel"), max_length=200, blank=True, default="")
     wat = models.TextField(_("Wat?"), blank=True, default="",
@@ -37,9 +59,10 @@ class Ronde(models.Model):
     hoe = models.TextField(_("Hoe?"), blank=True, default="",
                            help_text=_("Eén stap per regel."))
     wie = models.TextField(_("Wie?"), blank=True, default="")
-    voorwaarden = models.TextField(_("voorwaarden"), blank=True, default="",
+    voorwaarden = models.TextField(_("voorwaarden"), blank=True, default=STANDAARD_VOORWAARDEN,
                                    help_text=_("Eén voorwaarde per regel."))
-    doelgroep = models.TextField(_("prioritaire doelgroep"), blank=True, default="")
+    doelgroep = models.TextField(_("prioritaire doelgroep"), blank=True,
+                                 default=STANDAARD_DOELGROEP)
     acties = models.TextField(_("Acties?"), blank=True, default="")
     themas = models.TextField(_("voorbeeldthema's"), blank=True, default="",
                               help_text=_("Eén thema per regel."))
@@ -74,10 +97,29 @@ class Ronde(models.Model):
             models.CheckConstraint(
                 condition=Q(sluit_op__gt=F("opent_op")), name="ronde_sluit_na_opening"
             ),
+            # References are unique over all rounds, so two rounds cannot share a prefix.
+            models.UniqueConstraint(fields=["referentie_prefix"], condition=~Q(referentie_prefix=""),
+                                    name="ronde_unieke_prefix"),
         ]
 
     def __str__(self) -> str:
         return self.titel
+
+    def save(self, *args, **kwargs):
+        if not self.referentie_prefix and self.opent_op:
+            self.referentie_prefix = self._free_prefix()
+        super().save(*args, **kwargs)
+
+    def _free_prefix(self) -> str:
+        """'CC' and the opening year; a second round in that year gets 'CC2026B', and so on."""
+        base = f"CC{timezone.localtime(self.opent_op).year}"
+        taken = set(Ronde.objects.exclude(pk=self.pk)
+                    .filter(referentie_prefix__startswith=base)
+                    .values_list("referentie_prefix", flat=True))
+        for suffix in ["", *"BCDEFGHIJKLMNOPQRSTUVWXYZ"]:
+            if base + suffix not in taken:
+                return base + suffix
+        raise ValueError(f"Geen vrije prefix voor {base}")
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -28,6 +28,8 @@ class LandingView(RondeContextMixin, TemplateView):
         ronde = context["ronde"]
         if ronde is not None:
             context["contactpersonen"] = list(ronde.contactpersonen.all())
+        if ronde is None or not ronde.is_open():
+            context["volgende_ronde"] = Ronde.objects.next_upcoming()
         return context
 
 

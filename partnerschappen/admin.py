@@ -1,0 +1,149 @@
+"""Staff admin of partnerships: list with warnings, members inline, and the suggestions page."""
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from registraties.constants import Status as RegistratieStatus
+
+from . import services
+from .constants import LidRol
+from .models import Lidmaatschap, Partnerschap
+
+
+class LidmaatschapInlineFormSet(forms.BaseInlineFormSet):
+    """Checks the members through the service rules, so the admin cannot bypass them."""
+
+    def clean(self):
+        super().clean()
+        ronde = self.instance.ronde if self.instance.ronde_id else None
+        rollen = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if form.cleaned_data.get("DELETE"):
+                continue
+            registratie = form.cleaned_data.get("registratie")
+            if registratie is None:
+                continue
+            rollen.append(form.cleaned_data.get("rol"))
+            if ronde is not None:
+                try:
+                    services.validate_member(ronde=ronde, registratie=registratie)
+                except ValidationError as exc:
+                    form.add_error("registratie", exc)
+        services.validate_roles(rollen=rollen)
+
+
+class LidmaatschapInline(admin.TabularInline):
+    model = Lidmaatschap
+    formset = LidmaatschapInlineFormSet
+    autocomplete_fields = ["registratie"]
+    fields = ["registratie", "status_registratie", "rol", "acties"]
+    readonly_fields = ["status_registratie"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("registratie", "registratie__ronde")
+
+    @admin.display(description=_("status registratie"))
+    def status_registratie(self, obj):
+        return obj.registratie.get_status_display() if obj.registratie_id else "–"
+
+
+class PartnerschapChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # Warnings and member statuses of the whole page in a fixed number of queries.
+        page = list(self.result_list)
+        by_pk = services.warnings_for_partnerships(page)
+        statuses: dict[int, dict[str, int]] = {p.pk: {} for p in page}
+        for row in (Lidmaatschap.objects.filter(partnerschap__in=page)
+                    .values("partnerschap_id", "registratie__status")
+                    .annotate(aantal=Count("pk")).order_by()):
+            statuses[row["partnerschap_id"]][row["registratie__status"]] = row["aantal"]
+        for partnerschap in page:
+            partnerschap.computed_warnings = by_pk[partnerschap.pk]
+            partnerschap.member_statuses = statuses[partnerschap.pk]
+
+
+def _warning_list(warnings):
+    if not warnings:
+        return format_html("<span>{}</span>", _("geen"))
+    return format_html("<ul class=\"partnerschap-waarschuwingen\">{}</ul>",
+                       format_html_join("", "<li>{}</li>", ((str(w),) for w in warnings)))
+
+
+@admin.register(Partnerschap)
+class PartnerschapAdmin(SimpleHistoryAdmin):
+    list_display = ["naam", "basis", "status", "aantal_leden", "status_leden",
+                    "waarschuwingen_kort"]
+    list_filter = ["ronde", "status", "basis"]
+    search_fields = ["naam", "notities", "lidmaatschappen__registratie__naam",
+                     "lidmaatschappen__registratie__referentie"]
+    list_select_related = ["ronde"]
+    inlines = [LidmaatschapInline]
+    readonly_fields = ["waarschuwingen", "aangemaakt_door", "aangemaakt_op", "gewijzigd_op"]
+    fieldsets = [
+        (None, {"fields": ["waarschuwingen", "naam", "ronde", "status", "basis", "basis_andere",
+                           "themas", "notities"]}),
+        (_("Geschiedenis"), {"fields": ["aangemaakt_door", "aangemaakt_op", "gewijzigd_op"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            leden_count=Count("lidmaatschappen", distinct=True))
+
+    def get_changelist(self, request, **kwargs):
+        return PartnerschapChangeList
+
+    @admin.display(description=_("leden"), ordering="leden_count")
+    def aantal_leden(self, obj):
+        return obj.leden_count
+
+    @admin.display(description=_("status van de leden"))
+    def status_leden(self, obj):
+        counts = getattr(obj, "member_statuses", None) or {}
+        parts = [f"{counts[code]} {label}" for code, label in RegistratieStatus.choices
+                 if counts.get(code)]
+        return ", ".join(parts) or "–"
+
+    @admin.display(description=_("waarschuwingen"))
+    def waarschuwingen_kort(self, obj):
+        return _warning_list(getattr(obj, "computed_warnings", None) or [])
+
+    @admin.display(description=_("waarschuwingen"))
+    def waarschuwingen(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Bewaar het partnerschap om de waarschuwingen te zien.")
+        return _warning_list(services.partnerschap_warnings(partnerschap=obj))
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.aangemaakt_door_id is None:
+            obj.aangemaakt_door = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Lidmaatschap:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        # Demote before promoting: a swap of the regierol must not hit the one-regisseur constraint.
+        for obj in sorted(instances, key=lambda lid: lid.rol == LidRol.REGISSEUR):
+            obj.save()
+        formset.save_m2m()
+
+    def get_urls(self):
+        from .admin_views import SuggestionsView
+
+        return [
+            path("suggesties/", self.admin_site.admin_view(SuggestionsView.as_view(model_admin=self)),
+                 name="partnerschappen_partnerschap_suggesties"),
+            *super().get_urls(),
+        ]

@@ -1,0 +1,29 @@
+"""Choices of candidate partnerships and their members."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registraties.constants import Rol
+
+# The four actions of the call are the registration's roles; a member takes on some of them.
+Actie = Rol
+
+
+class Basis(models.TextChoices):
+    """Why these organisations sit around one table (the call's three bases)."""
+
+    GELIJKAARDIGE_UITDAGINGEN = "gelijkaardige_uitdagingen", _("gelijkaardige competentie-uitdagingen")
+    KETEN = "keten", _("een keten die gevormd wordt")
+    GENERIEKE_VAARDIGHEDEN = "generieke_vaardigheden", _("specifieke generieke vaardigheden")
+    ANDERE = "andere", _("andere basis")
+
+
+class Status(models.TextChoices):
+    VOORSTEL = "voorstel", _("voorstel")
+    IN_GESPREK = "in_gesprek", _("in gesprek")
+    GEVORMD = "gevormd", _("gevormd")
+    AFGEHAAKT = "afgehaakt", _("afgehaakt")
+
+
+class LidRol(models.TextChoices):
+    REGISSEUR = "regisseur", _("regisseur (regierol)")
+    PARTNER = "partner", _("partner")

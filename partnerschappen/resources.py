@@ -1,0 +1,91 @@
+"""Excel columns of a partnership export: one row per member, with its role and actions."""
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from registraties.constants import Gewest, Provincie, Rol, Thema
+from registraties.constants import Status as RegistratieStatus
+from registraties.resources import (
+    BrusselsDateTimeWidget,
+    ChoiceListWidget,
+    ChoiceWidget,
+    Column,
+    FormulaSafeResource,
+    OndernemingsnummerWidget,
+    TextWidget,
+)
+
+from .constants import Basis, LidRol, Status
+from .models import Lidmaatschap
+
+COLUMNS = (
+    "partnerschap", "ronde", "basis", "basis_andere", "partnerschap_status", "partnerschap_themas",
+    "rol", "acties", "referentie", "naam", "ondernemingsnummer", "registratie_status",
+    "gewest", "provincie", "contact_naam", "contact_email", "contact_telefoon",
+    "toestemming_delen", "toegevoegd_op", "notities",
+)
+
+
+class LidmaatschapResource(FormulaSafeResource):
+    """The members of partnerships, partnership first, regisseur before partners."""
+
+    partnerschap = Column(attribute="partnerschap__naam", column_name=_("Partnerschap"),
+                          widget=TextWidget(), width=30)
+    ronde = Column(attribute="partnerschap__ronde__titel", column_name=_("Ronde"),
+                   widget=TextWidget(), width=20)
+    basis = Column(attribute="partnerschap__basis", column_name=_("Basis van de bundeling"),
+                   widget=ChoiceWidget(Basis), width=30)
+    basis_andere = Column(attribute="partnerschap__basis_andere", column_name=_("Andere basis"),
+                          widget=TextWidget(), width=20)
+    partnerschap_status = Column(attribute="partnerschap__status",
+                                 column_name=_("Status partnerschap"), widget=ChoiceWidget(Status),
+                                 width=14)
+    partnerschap_themas = Column(attribute="partnerschap__themas",
+                                 column_name=_("Thema's partnerschap"),
+                                 widget=ChoiceListWidget(Thema), width=40)
+    rol = Column(attribute="rol", column_name=_("Rol"), widget=ChoiceWidget(LidRol), width=20)
+    acties = Column(attribute="acties", column_name=_("Acties"), widget=ChoiceListWidget(Rol),
+                    width=50)
+    referentie = Column(attribute="registratie__referentie", column_name=_("Referentie"),
+                        widget=TextWidget(), width=14)
+    naam = Column(attribute="registratie__naam", column_name=_("Naam organisatie"),
+                  widget=TextWidget(), width=32)
+    ondernemingsnummer = Column(attribute="registratie__ondernemingsnummer",
+                                column_name=_("Ondernemingsnummer"),
+                                widget=OndernemingsnummerWidget(), width=16)
+    registratie_status = Column(attribute="registratie__status",
+                                column_name=_("Status registratie"),
+                                widget=ChoiceWidget(RegistratieStatus), width=16)
+    gewest = Column(attribute="registratie__gewest", column_name=_("Gewest"),
+                    widget=ChoiceWidget(Gewest), width=22)
+    provincie = Column(attribute="registratie__provincie", column_name=_("Provincie"),
+                       widget=ChoiceWidget(Provincie), width=16)
+    contact_naam = Column(attribute="registratie__contact_naam",
+                          column_name=_("Naam contactpersoon"), widget=TextWidget(), width=22)
+    contact_email = Column(attribute="registratie__contact_email",
+                           column_name=_("E-mailadres contactpersoon"), widget=TextWidget(),
+                           width=30)
+    contact_telefoon = Column(attribute="registratie__contact_telefoon",
+                              column_name=_("Telefoon contactpersoon"), widget=TextWidget(),
+                              width=16)
+    toestemming_delen = Column(column_name=_("Toestemming om contactgegevens te delen"),
+                               widget=TextWidget(), width=10)
+    toegevoegd_op = Column(attribute="toegevoegd_op", column_name=_("Toegevoegd op"),
+                           widget=BrusselsDateTimeWidget(), width=17)
+    notities = Column(attribute="partnerschap__notities", column_name=_("Notities partnerschap"),
+                      widget=TextWidget(), width=40)
+
+    class Meta:
+        model = Lidmaatschap
+        fields = COLUMNS
+        export_order = COLUMNS
+
+    def dehydrate_toestemming_delen(self, lid: Lidmaatschap) -> str:
+        return str(_("ja") if lid.registratie.toestemming_delen else _("nee"))
+
+    @staticmethod
+    def export_queryset(partnerschappen: QuerySet) -> QuerySet:
+        """The members of ``partnerschappen`` with everything the columns read, in one query."""
+        return (Lidmaatschap.objects.filter(partnerschap__in=partnerschappen)
+                .select_related("partnerschap__ronde", "registratie")
+                .order_by("partnerschap__naam", "partnerschap__pk", "-rol", "registratie__naam",
+                          "pk"))

@@ -1,0 +1,208 @@
+"""Rules and writes on partnerships: the one place the admin, the batch action and the suggestions use."""
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from registraties.constants import Rol
+from registraties.constants import Status as RegistratieStatus
+from registraties.models import Registratie
+from verkenning.models import Ronde
+
+from .constants import Basis, LidRol, Status
+from .models import Lidmaatschap, Partnerschap
+
+MSG_ANDERE_RONDE = _("%(naam)s hoort bij een andere ronde. Voeg alleen registraties van de ronde "
+                     "'%(ronde)s' toe.")
+MSG_NIET_ONTVANKELIJK = _("%(naam)s is niet ontvankelijk en kan geen lid worden van een "
+                          "partnerschap.")
+MSG_MEERDERE_REGISSEURS = _("Een partnerschap heeft hoogstens één regisseur. Duid één lid aan als "
+                            "regisseur en maak de andere leden partner.")
+MSG_AL_LID = _("%(naam)s is al lid van dit partnerschap.")
+
+WARN_GEEN_REGISSEUR = _("Nog geen regisseur: duid het lid aan dat de regierol opneemt.")
+WARN_ACTIES_ONBEMAND = _("Niemand neemt deze acties op: %(acties)s.")
+WARN_OOK_ELDERS = _("%(naam)s is ook lid van een ander actief partnerschap: %(andere)s.")
+WARN_TE_BEOORDELEN = _("Nog te beoordelen (ingediend of in behandeling): %(namen)s.")
+WARN_INTUSSEN_NIET_ONTVANKELIJK = _("%(naam)s is intussen niet ontvankelijk verklaard: haal dit "
+                                    "lid uit het partnerschap.")
+WARN_GEEN_LEDEN = _("Dit partnerschap heeft nog geen leden.")
+
+
+@dataclass(frozen=True)
+class PartnershipWarning:
+    """Something staff should look at; it does not block saving."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def validate_member(*, ronde: Ronde, registratie: Registratie) -> None:
+    """Raise a ValidationError when this registration cannot join a partnership of ``ronde``."""
+    errors = []
+    if registratie.ronde_id != ronde.pk:
+        errors.append(ValidationError(MSG_ANDERE_RONDE, code="andere_ronde",
+                                      params={"naam": registratie.naam, "ronde": str(ronde)}))
+    if registratie.status == RegistratieStatus.NIET_ONTVANKELIJK:
+        errors.append(ValidationError(MSG_NIET_ONTVANKELIJK, code="niet_ontvankelijk",
+                                      params={"naam": registratie.naam}))
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_roles(*, rollen: Iterable[str]) -> None:
+    """At most one member directs the partnership (the regierol)."""
+    if sum(1 for rol in rollen if rol == LidRol.REGISSEUR) > 1:
+        raise ValidationError(MSG_MEERDERE_REGISSEURS, code="meerdere_regisseurs")
+
+
+def validate_members(*, ronde: Ronde, members: Iterable[tuple[Registratie, str]]) -> None:
+    """Every rule on a whole membership list of (registration, role) pairs at once."""
+    members = list(members)
+    errors: list[ValidationError] = []
+    for registratie, _rol in members:
+        try:
+            validate_member(ronde=ronde, registratie=registratie)
+        except ValidationError as exc:
+            errors.extend(exc.error_list)
+    try:
+        validate_roles(rollen=[rol for _registratie, rol in members])
+    except ValidationError as exc:
+        errors.extend(exc.error_list)
+    if errors:
+        raise ValidationError(errors)
+
+
+def default_actions(registratie: Registratie) -> list[str]:
+    """A new member takes on the actions it said it would in its registration."""
+    return list(registratie.rollen or [])
+
+
+@transaction.atomic
+def partnerschap_create(
+    *,
+    ronde: Ronde,
+    naam: str,
+    registraties: Sequence[Registratie] = (),
+    regisseur: Registratie | None = None,
+    basis: str = Basis.GELIJKAARDIGE_UITDAGINGEN,
+    basis_andere: str = "",
+    themas: Sequence[str] = (),
+    status: str = Status.VOORSTEL,
+    notities: str = "",
+    user=None,
+) -> Partnerschap:
+    """A new partnership with ``registraties`` as members; ``regisseur`` (one of them) directs."""
+    members = [(r, LidRol.REGISSEUR if regisseur is not None and r.pk == regisseur.pk
+                else LidRol.PARTNER) for r in registraties]
+    validate_members(ronde=ronde, members=members)
+    partnerschap = Partnerschap.objects.create(
+        ronde=ronde, naam=naam, basis=basis, basis_andere=basis_andere, themas=list(themas),
+        status=status, notities=notities,
+        aangemaakt_door=user if user is not None and user.is_authenticated else None,
+    )
+    # One by one (at most a handful): each member gets its history row, which bulk_create skips.
+    for r, rol in {r.pk: (r, rol) for r, rol in members}.values():
+        Lidmaatschap.objects.create(partnerschap=partnerschap, registratie=r, rol=rol,
+                                    acties=default_actions(r))
+    return partnerschap
+
+
+@transaction.atomic
+def partnerschap_add_member(
+    *,
+    partnerschap: Partnerschap,
+    registratie: Registratie,
+    rol: str = LidRol.PARTNER,
+    acties: Sequence[str] | None = None,
+) -> Lidmaatschap:
+    """Add one member, after every rule; the partnership row is locked so two regisseurs cannot race."""
+    Partnerschap.objects.select_for_update().filter(pk=partnerschap.pk).first()
+    validate_member(ronde=partnerschap.ronde, registratie=registratie)
+    existing = list(partnerschap.lidmaatschappen.values_list("registratie_id", "rol"))
+    if any(pk == registratie.pk for pk, _rol in existing):
+        raise ValidationError(MSG_AL_LID, code="al_lid", params={"naam": registratie.naam})
+    validate_roles(rollen=[r for _pk, r in existing] + [rol])
+    return Lidmaatschap.objects.create(
+        partnerschap=partnerschap, registratie=registratie, rol=rol,
+        acties=default_actions(registratie) if acties is None else list(acties),
+    )
+
+
+def partnerschap_remove_member(*, partnerschap: Partnerschap, registratie: Registratie) -> bool:
+    """Remove a member; False when it was not one."""
+    deleted = 0
+    for lid in partnerschap.lidmaatschappen.filter(registratie=registratie):
+        lid.delete()  # one by one, so the history records who left
+        deleted += 1
+    return deleted > 0
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(names)
+
+
+def warnings_for_partnerships(partnerschappen: Sequence[Partnerschap]
+                              ) -> dict[int, list[PartnershipWarning]]:
+    """The warnings of several partnerships in two queries, whatever their number."""
+    pks = [p.pk for p in partnerschappen]
+    leden_per_partnerschap: dict[int, list[Lidmaatschap]] = defaultdict(list)
+    for lid in (Lidmaatschap.objects.filter(partnerschap_id__in=pks)
+                .select_related("registratie").order_by("pk")):
+        leden_per_partnerschap[lid.partnerschap_id].append(lid)
+    registratie_pks = {lid.registratie_id for leden in leden_per_partnerschap.values()
+                       for lid in leden}
+    elsewhere: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for registratie_id, partnerschap_id, naam in (
+        Lidmaatschap.objects.filter(registratie_id__in=registratie_pks)
+        .exclude(partnerschap__status=Status.AFGEHAAKT)
+        .order_by("partnerschap__naam", "partnerschap_id")
+        .values_list("registratie_id", "partnerschap_id", "partnerschap__naam")
+    ):
+        elsewhere[registratie_id].append((partnerschap_id, naam))
+
+    result = {}
+    for partnerschap in partnerschappen:
+        result[partnerschap.pk] = _warnings(partnerschap, leden_per_partnerschap[partnerschap.pk],
+                                            elsewhere)
+    return result
+
+
+def _warnings(partnerschap, leden, elsewhere) -> list[PartnershipWarning]:
+    warnings: list[PartnershipWarning] = []
+    if not leden:
+        return [PartnershipWarning("geen_leden", str(WARN_GEEN_LEDEN))]
+    if not any(lid.rol == LidRol.REGISSEUR for lid in leden):
+        warnings.append(PartnershipWarning("geen_regisseur", str(WARN_GEEN_REGISSEUR)))
+    taken = {actie for lid in leden for actie in lid.acties or []}
+    missing = [label for code, label in Rol.choices if code not in taken]
+    if missing:
+        warnings.append(PartnershipWarning(
+            "acties_onbemand", str(WARN_ACTIES_ONBEMAND) % {"acties": _names(map(str, missing))}))
+    for lid in leden:
+        others = [naam for pk, naam in elsewhere.get(lid.registratie_id, [])
+                  if pk != partnerschap.pk]
+        if others:
+            warnings.append(PartnershipWarning("ook_elders", str(WARN_OOK_ELDERS) % {
+                "naam": lid.registratie.naam, "andere": _names(others)}))
+    for lid in leden:
+        if lid.registratie.status == RegistratieStatus.NIET_ONTVANKELIJK:
+            warnings.append(PartnershipWarning("niet_ontvankelijk", str(
+                WARN_INTUSSEN_NIET_ONTVANKELIJK) % {"naam": lid.registratie.naam}))
+    to_review = [lid.registratie.naam for lid in leden if lid.registratie.status in (
+        RegistratieStatus.INGEDIEND, RegistratieStatus.IN_BEHANDELING)]
+    if to_review:
+        warnings.append(PartnershipWarning("te_beoordelen",
+                                           str(WARN_TE_BEOORDELEN) % {"namen": _names(to_review)}))
+    return warnings
+
+
+def partnerschap_warnings(*, partnerschap: Partnerschap) -> list[PartnershipWarning]:
+    """What staff should still look at in this partnership (shown, never blocking)."""
+    return warnings_for_partnerships([partnerschap])[partnerschap.pk]

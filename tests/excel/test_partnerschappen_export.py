@@ -1,0 +1,64 @@
+"""The partnerships export: one row per member with its role and actions."""
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from partnerschappen.models import Lidmaatschap, Partnerschap
+from registraties.exports import partnerschappen_export
+from tests.excel.conftest import read_sheet
+from tests.factories import make_registratie
+
+pytestmark = pytest.mark.django_db
+
+
+def export_bytes(queryset=None) -> bytes:
+    buffer = io.BytesIO()
+    partnerschappen_export(queryset=queryset, target=buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def partnerschap(open_ronde):
+    partnerschap = Partnerschap.objects.create(naam="Bouw en renovatie", ronde=open_ronde,
+                                               basis="keten", themas=["doorgroei"])
+    regisseur = make_registratie(open_ronde, naam="Zeta Bouwfonds", ondernemingsnummer="0417497106")
+    partner = make_registratie(open_ronde, naam="=Alfa Dakwerkers")
+    Lidmaatschap.objects.create(partnerschap=partnerschap, registratie=partner, rol="partner",
+                                acties=["leren", "communicatie"])
+    lid = Lidmaatschap.objects.create(partnerschap=partnerschap, registratie=regisseur,
+                                      rol="regisseur", acties=["regie"])
+    Lidmaatschap.objects.filter(pk=lid.pk).update(
+        toegevoegd_op=datetime(2021, 8, 2, 8, 0, tzinfo=UTC))
+    return partnerschap
+
+
+def test_one_row_per_member_regisseur_first_with_role_and_actions(partnerschap):
+    headers, rows = read_sheet(export_bytes())
+    assert headers[:4] == ["Partnerschap", "Ronde", "Basis van de bundeling", "Andere basis"]
+    assert [(r["Naam organisatie"], r["Rol"], r["Acties"]) for r in rows] == [
+        ("Zeta Bouwfonds", "regisseur (regierol)", "samenwerking (regierol)"),
+        ("'=Alfa Dakwerkers", "partner", "leren; communicatie"),
+    ]
+    first = rows[0]
+    assert first["Partnerschap"] == "Bouw en renovatie"
+    assert first["Basis van de bundeling"] == "een keten die gevormd wordt"
+    assert first["Thema's partnerschap"] == "doorgroei van werknemers naar andere functies"
+    assert first["Ondernemingsnummer"] == "0417.497.106"
+    assert first["Toegevoegd op"] == datetime(2021, 8, 2, 10, 0)
+
+
+def test_only_the_selected_partnerships_are_exported(partnerschap, open_ronde):
+    andere = Partnerschap.objects.create(naam="Voeding", ronde=open_ronde)
+    Lidmaatschap.objects.create(partnerschap=andere, registratie=make_registratie(open_ronde))
+    _, rows = read_sheet(export_bytes(Partnerschap.objects.filter(pk=andere.pk)))
+    assert [row["Partnerschap"] for row in rows] == ["Voeding"]
+
+
+def test_partnership_export_queries_stay_flat(partnerschap, open_ronde,
+                                              django_assert_max_num_queries):
+    for index in range(10):
+        extra = Partnerschap.objects.create(naam=f"P{index}", ronde=open_ronde)
+        Lidmaatschap.objects.create(partnerschap=extra, registratie=make_registratie(open_ronde))
+    with django_assert_max_num_queries(2):
+        export_bytes()

@@ -1,0 +1,234 @@
+"""The partnership admin: list with warnings, members inline through the rules, the batch action."""
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from partnerschappen import services
+from partnerschappen.constants import LidRol
+from partnerschappen.models import Lidmaatschap, Partnerschap
+from registraties.constants import Status as RegistratieStatus
+from tests.factories import RondeFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:partnerschappen_partnerschap_changelist")
+# Every status: the list opens on the registrations still to review.
+REGISTRATIES = reverse("admin:registraties_registratie_changelist") + "?status=alle"
+
+
+def inline_post(partnerschap_data: dict, members: list[dict], initial: int = 0) -> dict:
+    data = {
+        "naam": "Bouwpartnerschap", "status": "voorstel", "basis": "gelijkaardige_uitdagingen",
+        "basis_andere": "", "notities": "",
+        "lidmaatschappen-TOTAL_FORMS": str(len(members)),
+        "lidmaatschappen-INITIAL_FORMS": str(initial),
+        "lidmaatschappen-MIN_NUM_FORMS": "0", "lidmaatschappen-MAX_NUM_FORMS": "1000",
+        **partnerschap_data,
+    }
+    for i, member in enumerate(members):
+        for key, value in member.items():
+            data[f"lidmaatschappen-{i}-{key}"] = value
+    return data
+
+
+def test_the_list_shows_members_and_warnings_in_flat_queries(
+        admin_client, open_ronde, registratie_factory, django_assert_max_num_queries):
+    for i in range(3):
+        services.partnerschap_create(ronde=open_ronde, naam=f"Partnerschap {i}",
+                                     registraties=[registratie_factory(), registratie_factory()])
+    with django_assert_max_num_queries(12) as few:
+        response = admin_client.get(CHANGELIST)
+    for i in range(3, 10):
+        services.partnerschap_create(ronde=open_ronde, naam=f"Partnerschap {i}",
+                                     registraties=[registratie_factory(), registratie_factory()])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = admin_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    assert "Nog geen regisseur: duid het lid aan dat de regierol opneemt." in response.text
+    assert "Voorgestelde partnerschappen" in response.text
+
+
+def test_the_change_page_shows_the_warnings(admin_client, open_ronde, registratie_factory):
+    member = registratie_factory(naam="Te Beoordelen vzw", status=RegistratieStatus.INGEDIEND)
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[member])
+
+    response = admin_client.get(reverse("admin:partnerschappen_partnerschap_change",
+                                        args=[partnerschap.pk]))
+
+    assert response.status_code == 200
+    assert "Nog te beoordelen (ingediend of in behandeling): Te Beoordelen vzw." in response.text
+
+
+def test_the_admin_form_refuses_a_member_that_is_not_eligible(
+        admin_client, open_ronde, registratie_factory):
+    refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
+
+    response = admin_client.post(reverse("admin:partnerschappen_partnerschap_add"), inline_post(
+        {"ronde": open_ronde.pk}, [{"registratie": refused.pk, "rol": "partner"}]))
+
+    assert response.status_code == 200
+    assert ("Geweigerd vzw is niet ontvankelijk en kan geen lid worden van een partnerschap."
+            in response.text)
+    assert not Partnerschap.objects.exists()
+
+
+def test_the_admin_form_refuses_two_regisseurs(admin_client, open_ronde, registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+
+    response = admin_client.post(reverse("admin:partnerschappen_partnerschap_add"), inline_post(
+        {"ronde": open_ronde.pk}, [{"registratie": a.pk, "rol": "regisseur"},
+                                   {"registratie": b.pk, "rol": "regisseur"}]))
+
+    assert response.status_code == 200
+    assert "Een partnerschap heeft hoogstens één regisseur." in response.text
+    assert not Partnerschap.objects.exists()
+
+
+def test_the_admin_can_hand_the_regierol_to_another_member(admin_client, open_ronde,
+                                                           registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a, b],
+                                                regisseur=a)
+    la = partnerschap.lidmaatschappen.get(registratie=a)
+    lb = partnerschap.lidmaatschappen.get(registratie=b)
+
+    response = admin_client.post(
+        reverse("admin:partnerschappen_partnerschap_change", args=[partnerschap.pk]),
+        inline_post({"ronde": open_ronde.pk, "naam": "P"}, [
+            {"id": la.pk, "partnerschap": partnerschap.pk, "registratie": a.pk, "rol": "partner"},
+            {"id": lb.pk, "partnerschap": partnerschap.pk, "registratie": b.pk, "rol": "regisseur"},
+        ], initial=2))
+
+    assert response.status_code == 302, response.text
+    assert partnerschap.lidmaatschappen.get(rol=LidRol.REGISSEUR).registratie == b
+
+
+def test_the_admin_records_who_created_a_partnership(admin_client, admin_user, open_ronde,
+                                                     registratie_factory):
+    a = registratie_factory()
+
+    response = admin_client.post(reverse("admin:partnerschappen_partnerschap_add"), inline_post(
+        {"ronde": open_ronde.pk}, [{"registratie": a.pk, "rol": "regisseur", "acties": ["regie"]}]))
+
+    assert response.status_code == 302
+    partnerschap = Partnerschap.objects.get()
+    assert partnerschap.aangemaakt_door == admin_user
+    assert partnerschap.lidmaatschappen.get().acties == ["regie"]
+
+
+def action_post(registraties, **extra) -> dict:
+    return {"action": "toevoegen_aan_partnerschap", "_selected_action": [r.pk for r in registraties],
+            **extra}
+
+
+def test_the_batch_action_first_asks_which_partnership(admin_client, open_ronde, registratie_factory):
+    a = registratie_factory(naam="Alfa vzw")
+    services.partnerschap_create(ronde=open_ronde, naam="Bestaand partnerschap")
+
+    response = admin_client.post(REGISTRATIES, action_post([a]))
+
+    assert response.status_code == 200
+    assert "Alfa vzw" in response.text
+    assert "Bestaand partnerschap" in response.text
+    assert not Lidmaatschap.objects.exists()
+
+
+def test_the_batch_action_creates_a_partnership_from_the_selection(admin_client, open_ronde,
+                                                                   registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+    refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
+
+    response = admin_client.post(REGISTRATIES, action_post(
+        [a, b, refused], apply="1", naam="Nieuw partnerschap", basis="keten"), follow=True)
+
+    partnerschap = Partnerschap.objects.get()
+    assert partnerschap.naam == "Nieuw partnerschap"
+    assert partnerschap.basis == "keten"
+    assert set(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == {a.pk, b.pk}
+    assert "2 registraties toegevoegd aan ‘Nieuw partnerschap’." in response.text
+    assert ("Geweigerd vzw niet toegevoegd: Geweigerd vzw is niet ontvankelijk en kan geen lid "
+            "worden van een partnerschap.") in response.text
+
+
+def test_the_batch_action_adds_to_an_existing_partnership(admin_client, open_ronde,
+                                                          registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Bestaand", registraties=[a])
+
+    response = admin_client.post(REGISTRATIES, action_post([a, b], apply="1",
+                                                           partnerschap=partnerschap.pk))
+
+    assert response.status_code == 302
+    assert set(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == {a.pk, b.pk}
+
+
+def test_the_batch_action_refuses_registrations_of_two_rounds(admin_client, open_ronde,
+                                                              registratie_factory):
+    a = registratie_factory()
+    b = registratie_factory(RondeFactory(titel="Andere ronde"))
+
+    response = admin_client.post(REGISTRATIES, action_post([a, b]), follow=True)
+
+    assert ("Selecteer registraties van één ronde: een partnerschap hoort bij één ronde."
+            in response.text)
+    assert not Partnerschap.objects.exists()
+
+
+def test_the_batch_action_needs_a_partnership_permission(client, open_ronde, registratie_factory):
+    user = User.objects.create_user("medewerker", password="x", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_registratie", "change_registratie"]))
+    client.force_login(user)
+    a = registratie_factory()
+
+    response = client.post(REGISTRATIES, action_post([a], apply="1", naam="Stiekem"), follow=True)
+
+    assert "U hebt geen recht om partnerschappen te maken of te wijzigen." in response.text
+    assert not Partnerschap.objects.exists()
+
+
+def test_the_list_counts_the_statuses_of_the_members(admin_client, open_ronde, registratie_factory):
+    services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[
+        registratie_factory(), registratie_factory(),
+        registratie_factory(status=RegistratieStatus.INGEDIEND)])
+
+    response = admin_client.get(CHANGELIST)
+
+    assert "1 ingediend, 2 ontvankelijk" in response.text
+
+
+def test_the_add_page_offers_registrations_through_autocomplete(admin_client, open_ronde,
+                                                                registratie_factory):
+    registratie_factory(naam="Zoekbaar vzw")
+
+    page = admin_client.get(reverse("admin:partnerschappen_partnerschap_add"))
+    found = admin_client.get(reverse("admin:autocomplete"), {
+        "term": "Zoekbaar", "app_label": "partnerschappen", "model_name": "lidmaatschap",
+        "field_name": "registratie"})
+
+    assert page.status_code == 200
+    assert "admin-autocomplete" in page.text
+    results = found.json()["results"]
+    assert len(results) == 1
+    assert "Zoekbaar vzw" in results[0]["text"]
+
+
+def test_members_keep_a_history(open_ronde, registratie_factory):
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P",
+                                                registraties=[registratie_factory()])
+
+    assert Lidmaatschap.history.filter(partnerschap_id=partnerschap.pk).count() == 1
+
+
+def test_staff_find_a_partnership_by_a_member_name(admin_client, open_ronde, registratie_factory):
+    services.partnerschap_create(ronde=open_ronde, naam="Met Bakkers", registraties=[
+        registratie_factory(naam="Bakkers Vlaanderen"), registratie_factory(naam="Bakkers Oost")])
+    services.partnerschap_create(ronde=open_ronde, naam="Zonder", registraties=[
+        registratie_factory(naam="Slagers")])
+
+    response = admin_client.get(CHANGELIST, {"q": "Bakkers"})
+
+    assert response.context["cl"].result_count == 1
+    assert "Met Bakkers" in response.text
+    assert response.context["cl"].result_list[0].leden_count == 2

@@ -1,0 +1,149 @@
+"""The partnership rules and warnings (partnerschappen.services)."""
+import pytest
+from django.core.exceptions import ValidationError
+
+from partnerschappen import services
+from partnerschappen.constants import LidRol, Status
+from partnerschappen.models import Lidmaatschap
+from registraties.constants import Status as RegistratieStatus
+from tests.factories import RondeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(exc: pytest.ExceptionInfo) -> list[str]:
+    return exc.value.messages
+
+
+def test_a_partnership_is_created_with_its_members_and_their_actions(open_ronde, registratie_factory):
+    a = registratie_factory(naam="Bouwfonds", rollen=["regie", "leren"])
+    b = registratie_factory(naam="Installateurs", rollen=["communicatie"])
+
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Bouw", registraties=[a, b],
+                                                regisseur=a)
+
+    leden = {lid.registratie_id: lid for lid in partnerschap.lidmaatschappen.all()}
+    assert leden[a.pk].rol == LidRol.REGISSEUR
+    assert leden[a.pk].acties == ["regie", "leren"]
+    assert leden[b.pk].rol == LidRol.PARTNER
+    assert partnerschap.status == Status.VOORSTEL
+
+
+def test_a_member_from_another_round_is_refused(open_ronde, registratie_factory):
+    other = registratie_factory(RondeFactory(titel="Ronde 2022"), naam="Elders vzw")
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P")
+
+    with pytest.raises(ValidationError) as exc:
+        services.partnerschap_add_member(partnerschap=partnerschap, registratie=other)
+
+    assert messages_of(exc) == [
+        "Elders vzw hoort bij een andere ronde. Voeg alleen registraties van de ronde 'Testronde' toe."]
+    assert not Lidmaatschap.objects.exists()
+
+
+def test_a_registration_that_is_not_eligible_cannot_join(open_ronde, registratie_factory):
+    refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
+
+    with pytest.raises(ValidationError) as exc:
+        services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[refused])
+
+    assert messages_of(exc) == [
+        "Geweigerd vzw is niet ontvankelijk en kan geen lid worden van een partnerschap."]
+
+
+def test_a_partnership_has_at_most_one_regisseur(open_ronde, registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a],
+                                                regisseur=a)
+
+    with pytest.raises(ValidationError) as exc:
+        services.partnerschap_add_member(partnerschap=partnerschap, registratie=b,
+                                         rol=LidRol.REGISSEUR)
+
+    assert messages_of(exc) == [
+        "Een partnerschap heeft hoogstens één regisseur. Duid één lid aan als regisseur en maak "
+        "de andere leden partner."]
+
+
+def test_the_database_also_refuses_a_second_regisseur(open_ronde, registratie_factory):
+    from django.db import IntegrityError, transaction
+
+    a, b = registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a],
+                                                regisseur=a)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Lidmaatschap.objects.create(partnerschap=partnerschap, registratie=b, rol=LidRol.REGISSEUR)
+
+
+def test_a_registration_is_added_only_once(open_ronde, registratie_factory):
+    a = registratie_factory(naam="Eenmaal vzw")
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a])
+
+    with pytest.raises(ValidationError) as exc:
+        services.partnerschap_add_member(partnerschap=partnerschap, registratie=a)
+
+    assert messages_of(exc) == ["Eenmaal vzw is al lid van dit partnerschap."]
+
+
+def test_removing_a_member_leaves_the_others(open_ronde, registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a, b])
+
+    assert services.partnerschap_remove_member(partnerschap=partnerschap, registratie=a) is True
+    assert services.partnerschap_remove_member(partnerschap=partnerschap, registratie=a) is False
+    assert list(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == [b.pk]
+
+
+def test_a_complete_reviewed_partnership_has_no_warnings(open_ronde, registratie_factory):
+    a = registratie_factory(rollen=["regie", "leren"])
+    b = registratie_factory(rollen=["communicatie", "competentiechecks"])
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a, b],
+                                                regisseur=a)
+
+    assert services.partnerschap_warnings(partnerschap=partnerschap) == []
+
+
+def test_warnings_name_what_is_missing(open_ronde, registratie_factory):
+    a = registratie_factory(naam="Alfa vzw", rollen=["leren"], status=RegistratieStatus.INGEDIEND)
+    b = registratie_factory(naam="Beta vzw", rollen=["communicatie"],
+                            status=RegistratieStatus.IN_BEHANDELING)
+    c = registratie_factory(naam="Gamma vzw", rollen=["leren"])
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Hier", registraties=[a, b, c])
+    services.partnerschap_create(ronde=open_ronde, naam="Elders", registraties=[c])
+    services.partnerschap_create(ronde=open_ronde, naam="Gestopt", registraties=[a],
+                                 status=Status.AFGEHAAKT)
+
+    warnings = [str(w) for w in services.partnerschap_warnings(partnerschap=partnerschap)]
+
+    assert warnings == [
+        "Nog geen regisseur: duid het lid aan dat de regierol opneemt.",
+        "Niemand neemt deze acties op: samenwerking (regierol), opzetten competentiechecks.",
+        "Gamma vzw is ook lid van een ander actief partnerschap: Elders.",
+        "Nog te beoordelen (ingediend of in behandeling): Alfa vzw, Beta vzw.",
+    ]
+
+
+def test_a_member_declared_not_eligible_later_is_flagged(open_ronde, registratie_factory):
+    from tests.partnerschappen.conftest import with_status
+
+    a = registratie_factory(naam="Later vzw", rollen=["regie", "leren", "communicatie",
+                                                       "competentiechecks"])
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a],
+                                                regisseur=a)
+    with_status(a, RegistratieStatus.NIET_ONTVANKELIJK)
+
+    assert [w.code for w in services.partnerschap_warnings(partnerschap=partnerschap)] == [
+        "niet_ontvankelijk"]
+
+
+def test_warnings_of_many_partnerships_take_a_fixed_number_of_queries(
+        open_ronde, registratie_factory, django_assert_num_queries):
+    partnerschappen = []
+    for _ in range(6):
+        members = [registratie_factory(), registratie_factory()]
+        partnerschappen.append(services.partnerschap_create(ronde=open_ronde, naam="P",
+                                                            registraties=members))
+
+    with django_assert_num_queries(2):
+        services.warnings_for_partnerships(partnerschappen)

@@ -1,0 +1,230 @@
+"""The private edit link /interesse/wijzigen/<token>/ and the 'link kwijt' flow."""
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from registraties import services
+from registraties.models import Registratie
+from tests.factories import form_data, make_registratie
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"https?://[^/\s]+(/interesse/wijzigen/[^/\s\"<]+/)")
+SAME_ANSWER = ("Als het ondernemingsnummer en het e-mailadres overeenkomen met een registratie in de "
+               "lopende ronde, ontvangt u binnen enkele minuten een e-mail met een nieuwe "
+               "wijzigingslink.")
+
+
+def edit_path(message) -> str:
+    return LINK.search(message.body).group(1)
+
+
+@pytest.fixture
+def registered(client, open_ronde):
+    """A registration made through the form, and the edit link from its confirmation mail."""
+    response = client.post("/interesse/", form_data())
+    assert response.status_code == 303
+    (confirmation,) = [m for m in mail.outbox if m.to == ["an.peeters@bouwfonds-test.be"]]
+    mail.outbox.clear()
+    return Registratie.objects.get(), edit_path(confirmation)
+
+
+def test_emailed_link_opens_the_form_prefilled(client, registered):
+    registratie, path = registered
+    response = client.get(path)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["naam"].value() == "Bouwfonds Test vzw"
+    assert form["ondernemingsnummer"].value() == "0417.497.106"
+    assert form["themas"].value() == ["behoeftedetectie", "doorgroei"]
+    html = response.content.decode()
+    assert registratie.referentie in html
+    assert 'value="Bouwfonds Test vzw"' in html
+
+
+def test_changes_through_the_link_are_saved_and_recorded_as_made_by_the_organisation(client,
+                                                                                     registered):
+    registratie, path = registered
+    response = client.post(path, form_data(naam="Bouwfonds Vlaanderen vzw", postcode="2000",
+                                           gemeente="Antwerpen"))
+    assert response.status_code == 303
+    assert response["Location"] == "/interesse/bevestiging/"
+    registratie.refresh_from_db()
+    assert registratie.naam == "Bouwfonds Vlaanderen vzw"
+    assert registratie.provincie == "VAN"
+    assert Registratie.objects.count() == 1
+    latest = registratie.history.first()
+    assert latest.history_change_reason == "Gewijzigd door de organisatie via de wijzigingslink"
+    assert latest.history_user is None
+    assert latest.naam == "Bouwfonds Vlaanderen vzw"
+
+
+def test_edit_keeps_the_reference_and_the_link(client, registered):
+    registratie, path = registered
+    client.post(path, form_data(opmerkingen="aangevuld"))
+    after = Registratie.objects.get()
+    assert after.referentie == registratie.referentie
+    assert client.get(path).status_code == 200
+
+
+def test_edit_is_checked_by_the_same_rules(client, registered):
+    registratie, path = registered
+    response = client.post(path, form_data(postcode="4000"))
+    assert response.status_code == 200
+    assert 'id="foutoverzicht"' in response.content.decode()
+    registratie.refresh_from_db()
+    assert registratie.postcode == "9000"
+
+
+def test_edit_cannot_take_the_enterprise_number_of_another_registration(client, registered):
+    registratie, path = registered
+    other = make_registratie(registratie.ronde)
+    response = client.post(path, form_data(ondernemingsnummer=other.ondernemingsnummer))
+    assert response.status_code == 200
+    assert response.context["form"].has_error("ondernemingsnummer", "dubbel")
+    registratie.refresh_from_db()
+    assert registratie.ondernemingsnummer == "0417497106"
+
+
+@pytest.mark.parametrize("token", ["x", "0" * 43, "a" * 300, "..%2F..%2Fbeheer", "%00"])
+def test_wrong_token_gives_404(client, registered, token):
+    assert client.get(f"/interesse/wijzigen/{token}/").status_code == 404
+    assert client.post(f"/interesse/wijzigen/{token}/", form_data()).status_code == 404
+
+
+def test_a_slightly_changed_token_gives_404(client, registered):
+    _, path = registered
+    token = path.split("/")[-2]
+    changed = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(f"/interesse/wijzigen/{changed}/").status_code == 404
+
+
+def test_link_is_dead_after_the_round_closes(client, registered):
+    registratie, path = registered
+    ronde = registratie.ronde
+    ronde.sluit_op = timezone.now() - timedelta(minutes=1)
+    ronde.save()
+    response = client.get(path)
+    assert response.status_code == 410
+    assert "Wijzigen is niet meer mogelijk" in response.content.decode()
+    response = client.post(path, form_data(naam="Te laat vzw"))
+    assert response.status_code == 410
+    registratie.refresh_from_db()
+    assert registratie.naam == "Bouwfonds Test vzw"
+
+
+def test_one_registrations_token_cannot_reach_another(client, open_ronde):
+    first = services.registratie_submit(ronde=open_ronde, data=_answers("0417497106", "Eerste vzw"))
+    second = services.registratie_submit(ronde=open_ronde, data=_answers("0403170701", "Tweede vzw"))
+    response = client.get(f"/interesse/wijzigen/{first.token}/")
+    assert response.context["form"]["naam"].value() == "Eerste vzw"
+    assert "Tweede vzw" not in response.content.decode()
+    client.post(f"/interesse/wijzigen/{first.token}/",
+                form_data(ondernemingsnummer="0417497106", naam="Eerste gewijzigd"))
+    first.registratie.refresh_from_db()
+    second.registratie.refresh_from_db()
+    assert first.registratie.naam == "Eerste gewijzigd"
+    assert second.registratie.naam == "Tweede vzw"
+
+
+def test_posting_someone_elses_pk_through_your_link_changes_only_yours(client, open_ronde):
+    mine = services.registratie_submit(ronde=open_ronde, data=_answers("0417497106", "Mijn vzw"))
+    theirs = services.registratie_submit(ronde=open_ronde, data=_answers("0403170701", "Hun vzw"))
+    data = form_data(ondernemingsnummer="0417497106", naam="Gewijzigd", id=theirs.registratie.pk,
+                     pk=theirs.registratie.pk, ronde=999, referentie="HACK-0001", status="ontvankelijk")
+    client.post(f"/interesse/wijzigen/{mine.token}/", data)
+    mine.registratie.refresh_from_db()
+    theirs.registratie.refresh_from_db()
+    assert mine.registratie.naam == "Gewijzigd"
+    assert mine.registratie.status == "ingediend"
+    assert mine.registratie.referentie != "HACK-0001"
+    assert theirs.registratie.naam == "Hun vzw"
+
+
+def test_only_a_hash_of_the_token_is_stored(client, registered):
+    registratie, path = registered
+    token = path.split("/")[-2]
+    assert len(token) >= 22  # ≥ 128 bits in URL-safe base64
+    registratie.refresh_from_db()
+    assert registratie.wijzig_token_hash
+    assert registratie.wijzig_token_hash != token
+    with connection.cursor() as cursor:
+        for table in ("registraties_registratie", "registraties_historicalregistratie"):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+            for row in cursor.fetchall():
+                assert not any(token in str(value) for value in row)
+
+
+def test_tokens_differ_per_registration(open_ronde):
+    tokens = {services.registratie_submit(ronde=open_ronde, data=_answers(n, f"Org {i}")).token
+              for i, n in enumerate(["0417497106", "0403170701", "0202239951"])}
+    assert len(tokens) == 3
+
+
+# --- link kwijt -----------------------------------------------------------------------------
+
+def test_link_kwijt_page_asks_number_and_email(client, open_ronde):
+    html = client.get("/interesse/link-kwijt/").content.decode()
+    assert 'name="ondernemingsnummer"' in html
+    assert 'name="contact_email"' in html
+
+
+def test_link_kwijt_mails_a_new_link_when_number_and_email_match(client, registered):
+    registratie, old_path = registered
+    response = client.post("/interesse/link-kwijt/", {"ondernemingsnummer": "BE0417.497.106",
+                                                      "contact_email": "AN.Peeters@bouwfonds-test.be"})
+    assert response.status_code == 200
+    assert SAME_ANSWER in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["an.peeters@bouwfonds-test.be"]
+    assert registratie.referentie in message.subject
+    new_path = edit_path(message)
+    assert new_path != old_path
+    assert client.get(new_path).status_code == 200
+    assert client.get(old_path).status_code == 404
+
+
+@pytest.mark.parametrize("number, email", [
+    ("0417.497.106", "iemand@anders.be"),
+    ("0403.170.701", "an.peeters@bouwfonds-test.be"),
+])
+def test_link_kwijt_answers_the_same_when_nothing_matches_and_mails_nothing(client, registered,
+                                                                          number, email):
+    _, old_path = registered
+    response = client.post("/interesse/link-kwijt/", {"ondernemingsnummer": number,
+                                                      "contact_email": email})
+    assert response.status_code == 200
+    assert SAME_ANSWER in response.content.decode()
+    assert mail.outbox == []
+    assert client.get(old_path).status_code == 200
+
+
+def test_link_kwijt_refuses_a_malformed_number_in_dutch(client, open_ronde):
+    response = client.post("/interesse/link-kwijt/", {"ondernemingsnummer": "12",
+                                                      "contact_email": "a@b.be"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["ondernemingsnummer"] == [
+        "Geef een Belgisch ondernemingsnummer van tien cijfers, bijvoorbeeld 0417.497.106 of "
+        "BE0417497106."]
+
+
+def test_link_kwijt_mails_nothing_after_the_round_closed(client, registered):
+    registratie, _ = registered
+    registratie.ronde.sluit_op = timezone.now() - timedelta(minutes=1)
+    registratie.ronde.save()
+    response = client.post("/interesse/link-kwijt/", {"ondernemingsnummer": "0417497106",
+                                                      "contact_email": "an.peeters@bouwfonds-test.be"})
+    assert response.status_code == 200
+    assert mail.outbox == []
+
+
+def _answers(ondernemingsnummer: str, naam: str) -> dict:
+    from registraties.forms import RegistratieForm
+
+    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam))
+    assert form.is_valid(), form.errors
+    return form.cleaned_data

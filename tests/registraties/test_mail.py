@@ -1,0 +1,112 @@
+"""The confirmation to the organisation and the notification to ESF&DO."""
+import socket
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from registraties.models import Registratie
+from tests.factories import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(client, **overrides):
+    response = client.post("/interesse/", form_data(**overrides))
+    assert response.status_code == 303
+    return Registratie.objects.get()
+
+
+def confirmation():
+    return next(m for m in mail.outbox if m.to == ["an.peeters@bouwfonds-test.be"])
+
+
+def test_confirmation_goes_to_the_contact_with_text_and_html(client, open_ronde, settings):
+    registratie = submit(client)
+    message = confirmation()
+    assert registratie.referentie in message.subject
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert message.content_subtype == "plain"
+    ((html, mimetype),) = message.alternatives
+    assert mimetype == "text/html"
+    for body in (message.body, html):
+        assert registratie.referentie in body
+        assert "Bouwfonds Test vzw" in body
+        assert "An Peeters" in body
+        assert "Digitale bouwplannen lezen en circulair bouwen." in body
+        assert "behoeftedetectie, op weg naar een opleidingsplan" in body
+        assert "/interesse/wijzigen/" in body
+        assert "garandeert geen effectieve toekenning van middelen" in body
+
+
+def test_confirmation_link_is_absolute(client, open_ronde):
+    submit(client)
+    assert "http://testserver/interesse/wijzigen/" in confirmation().body
+
+
+@override_settings(PORTAAL_URL="https://competentiechecks.example.be")
+def test_confirmation_link_uses_the_public_address_when_set(client, open_ronde):
+    submit(client)
+    assert "https://competentiechecks.example.be/interesse/wijzigen/" in confirmation().body
+
+
+def test_esfdo_mailbox_is_notified(client, open_ronde, settings):
+    registratie = submit(client, postcode="1000", toelichting_werking="Vlaamse leden")
+    (notification,) = [m for m in mail.outbox if m.to == [settings.ESFDO_MAILBOX]]
+    assert registratie.referentie in notification.subject
+    assert "Bouwfonds Test vzw" in notification.subject
+    assert "0417.497.106" in notification.body
+    assert "Brussels Hoofdstedelijk Gewest" in notification.body
+    assert "Zetel in Brussel: nagaan of de werking" in notification.body
+    assert f"/beheer/registraties/registratie/{registratie.pk}/change/" in notification.body
+    assert "/interesse/wijzigen/" not in notification.body
+    assert notification.alternatives[0][1] == "text/html"
+
+
+def test_exactly_two_mails_per_registration(client, open_ronde):
+    submit(client)
+    assert len(mail.outbox) == 2
+
+
+def test_no_mail_when_the_form_is_refused(client, open_ronde):
+    client.post("/interesse/", form_data(postcode="4000"))
+    assert mail.outbox == []
+
+
+def test_markup_typed_by_the_visitor_is_escaped_in_the_html_mail(client, open_ronde):
+    submit(client, naam='<b onclick="x()">Fonds</b>', contact_naam="<script>alert(1)</script>")
+    for message in mail.outbox:
+        html = message.alternatives[0][0]
+        assert "<script>" not in html
+        assert "<b onclick" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in confirmation().alternatives[0][0]
+    # The text part is plain text: it shows what was typed, not HTML entities.
+    assert "<script>alert(1)</script>" in confirmation().body
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on, so the SMTP connection is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_failing_mail_server_loses_no_registration_and_shows_no_error(client, open_ronde, caplog):
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                           EMAIL_HOST="127.0.0.1", EMAIL_PORT=closed_port(), EMAIL_USE_TLS=False,
+                           EMAIL_USE_SSL=False, EMAIL_TIMEOUT=2):
+        response = client.post("/interesse/", form_data(), follow=True)
+    assert response.status_code == 200
+    registratie = Registratie.objects.get()
+    assert registratie.referentie in response.content.decode()
+    assert "kon niet verstuurd worden" in caplog.text
+
+
+def test_failing_mail_server_does_not_break_link_kwijt(client, open_ronde):
+    submit(client)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                           EMAIL_HOST="127.0.0.1", EMAIL_PORT=closed_port(), EMAIL_USE_TLS=False,
+                           EMAIL_USE_SSL=False, EMAIL_TIMEOUT=2):
+        response = client.post("/interesse/link-kwijt/", {"ondernemingsnummer": "0417497106",
+                                                          "contact_email": "an.peeters@bouwfonds-test.be"})
+    assert response.status_code == 200
