@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from portaal.admin import DutchHistoryAdmin
 from registraties.constants import Status as RegistratieStatus
 
 from . import services
@@ -80,7 +80,7 @@ def _warning_list(warnings):
 
 
 @admin.register(Partnerschap)
-class PartnerschapAdmin(SimpleHistoryAdmin):
+class PartnerschapAdmin(DutchHistoryAdmin):
     list_display = ["naam", "basis", "status", "aantal_leden", "status_leden",
                     "waarschuwingen_kort"]
     list_filter = ["ronde", "status", "basis"]

@@ -11,10 +11,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 from stdnum.be import vat
 
 from partnerschappen.admin_actions import REGISTRATIE_ACTIONS
+from portaal.admin import DutchHistoryAdmin
 from verkenning.models import Ronde
 
 from . import charts, eligibility, review, services
@@ -81,7 +81,7 @@ class RegistratieAdminForm(RegistratieForm):
 
 
 @admin.register(Registratie)
-class RegistratieAdmin(RegistratieExcelAdminMixin, SimpleHistoryAdmin):
+class RegistratieAdmin(RegistratieExcelAdminMixin, DutchHistoryAdmin):
     form = RegistratieAdminForm
     actions = [*REGISTRATIE_ACTIONS, "change_status"]
     list_display = ["referentie", "naam", "type_kort", "regio", "status_badge", "vlaggen_kort",
@@ -100,8 +100,6 @@ class RegistratieAdmin(RegistratieExcelAdminMixin, SimpleHistoryAdmin):
                        "status_reden", "status_gewijzigd_op", "status_gewijzigd_door",
                        "vlaggen_kort", "ingediend_op", "gewijzigd_op"]
     change_form_template = "admin/registraties/registratie/change_form.html"
-    object_history_template = "admin/portaal_history/object_history.html"
-    object_history_list_template = "admin/portaal_history/object_history_list.html"
 
     # ----- list -------------------------------------------------------------------------
 
@@ -457,10 +455,7 @@ class StatusWijzigingAdmin(admin.ModelAdmin):
         return False
 
 
-# ----- the site: overview page and the order of the index ---------------------------------
-
-STAFF_APPS = ("registraties", "partnerschappen", "verkenning")
-MODEL_ORDER = ("Registratie", "Partnerschap", "Ronde")
+# ----- the overview page (routed by portaal.admin.PortaalAdminSite) ---------------------
 
 
 def overview_view(request):
@@ -484,30 +479,3 @@ def overview_view(request):
         if ronde else base_url,
     }
     return TemplateResponse(request, "admin/overzicht.html", context)
-
-
-_default_get_urls = admin.site.get_urls
-_default_get_app_list = admin.site.get_app_list
-
-
-def _site_urls():
-    return [path("overzicht/", admin.site.admin_view(overview_view), name="overzicht"),
-            *_default_get_urls()]
-
-
-def _staff_app_list(request, app_label=None):
-    """Registraties, Partnerschappen, Rondes first; plumbing only for superusers."""
-    app_list = _default_get_app_list(request, app_label)
-    if not request.user.is_superuser:
-        app_list = [app for app in app_list if app["app_label"] in STAFF_APPS]
-    order = {label: i for i, label in enumerate(STAFF_APPS)}
-    for app in app_list:
-        app["models"].sort(key=lambda m: (m["object_name"] not in MODEL_ORDER, m["name"]))
-    return sorted(app_list, key=lambda app: (order.get(app["app_label"], len(order)),
-                                             app["name"]))
-
-
-admin.site.get_urls = _site_urls
-admin.site.get_app_list = _staff_app_list
-admin.site.index_template = "admin/portaal_index.html"
-admin.site.empty_value_display = "–"

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from portaal.admin import DutchHistoryAdmin
 
 from .models import Contactpersoon, Ronde
 
@@ -10,7 +11,7 @@ class ContactpersoonInline(admin.TabularInline):
 
 
 @admin.register(Ronde)
-class RondeAdmin(SimpleHistoryAdmin):
+class RondeAdmin(DutchHistoryAdmin):
     list_display = ["titel", "slug", "opent_op", "sluit_op"]
     prepopulated_fields = {"slug": ["titel"]}
     search_fields = ["titel", "slug"]
