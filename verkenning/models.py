@@ -110,9 +110,15 @@ class Ronde(models.Model):
             self.referentie_prefix = self._free_prefix()
         super().save(*args, **kwargs)
 
+    def _opening_year(self) -> int:
+        opent_op = self.opent_op
+        if timezone.is_aware(opent_op):
+            opent_op = timezone.localtime(opent_op)
+        return opent_op.year
+
     def _free_prefix(self) -> str:
         """'CC' and the opening year; a second round in that year gets 'CC2026B', and so on."""
-        base = f"CC{timezone.localtime(self.opent_op).year}"
+        base = f"CC{self._opening_year()}"
         taken = set(Ronde.objects.exclude(pk=self.pk)
                     .filter(referentie_prefix__startswith=base)
                     .values_list("referentie_prefix", flat=True))
@@ -142,7 +148,7 @@ class Ronde(models.Model):
     def prefix(self) -> str:
         if self.referentie_prefix:
             return self.referentie_prefix
-        return f"CC{timezone.localtime(self.opent_op).year}"
+        return f"CC{self._opening_year()}"
 
     def format_referentie(self, volgnummer: int) -> str:
         return f"{self.prefix}-{volgnummer:04d}"
