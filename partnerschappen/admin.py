@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from portaal.admin import DutchHistoryAdmin
+from registraties.admin_excel import can_export, partnerschappen_excel_export
 from registraties.constants import Status as RegistratieStatus
 
 from . import services
@@ -88,12 +89,19 @@ class PartnerschapAdmin(DutchHistoryAdmin):
                      "lidmaatschappen__registratie__referentie"]
     list_select_related = ["ronde"]
     inlines = [LidmaatschapInline]
+    actions = [partnerschappen_excel_export]
     readonly_fields = ["waarschuwingen", "aangemaakt_door", "aangemaakt_op", "gewijzigd_op"]
     fieldsets = [
         (None, {"fields": ["waarschuwingen", "naam", "ronde", "status", "basis", "basis_andere",
                            "themas", "notities"]}),
         (_("Geschiedenis"), {"fields": ["aangemaakt_door", "aangemaakt_op", "gewijzigd_op"]}),
     ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_export(request.user):
+            actions.pop("partnerschappen_excel_export", None)
+        return actions
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

@@ -82,8 +82,7 @@ class LidmaatschapResource(FormulaSafeResource):
     def dehydrate_toestemming_delen(self, lid: Lidmaatschap) -> str:
         return str(_("ja") if lid.registratie.toestemming_delen else _("nee"))
 
-    @staticmethod
-    def export_queryset(partnerschappen: QuerySet) -> QuerySet:
+    def export_queryset(self, partnerschappen: QuerySet) -> QuerySet:
         """The members of ``partnerschappen`` with everything the columns read, in one query."""
         return (Lidmaatschap.objects.filter(partnerschap__in=partnerschappen)
                 .select_related("partnerschap__ronde", "registratie")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Registratie
 from .resources import FormulaSafeResource, RegistratieResource
 
-CHUNK_SIZE = 2000
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_FORMAT = "dd/mm/yyyy"
 PERSONAL_DATA_NOTICE = _(
@@ -20,11 +19,6 @@ PERSONAL_DATA_NOTICE = _(
     "het als u het niet meer nodig hebt."
 )
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def iterate(queryset: QuerySet) -> Iterable:
-    """The rows in chunks; Django runs the queryset's prefetches once per chunk."""
-    return queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
 def write_xlsx(*, target: str | BinaryIO, resource: FormulaSafeResource, rows: Iterable,
@@ -86,8 +80,7 @@ def registraties_export(*, queryset: QuerySet | None = None, target: str | Binar
     if queryset is None:
         queryset = Registratie.objects.all()
     resource = RegistratieResource()
-    return write_xlsx(target=target, resource=resource,
-                      rows=iterate(resource.export_queryset(queryset)),
+    return write_xlsx(target=target, resource=resource, rows=resource.export_rows(queryset),
                       sheet_title=str(_("Registraties")))
 
 
@@ -104,6 +97,5 @@ def partnerschappen_export(*, queryset: QuerySet | None = None, target: str | Bi
     if queryset is None:
         queryset = Partnerschap.objects.all()
     resource = LidmaatschapResource()
-    return write_xlsx(target=target, resource=resource,
-                      rows=iterate(resource.export_queryset(queryset)),
+    return write_xlsx(target=target, resource=resource, rows=resource.export_rows(queryset),
                       sheet_title=str(_("Partnerschappen")))

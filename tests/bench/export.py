@@ -57,7 +57,6 @@ def _floor(queryset, path) -> None:
     """openpyxl write-only, appending the same rows the Resource produces."""
     from openpyxl import Workbook
 
-    from registraties.exports import iterate
     from registraties.resources import RegistratieResource
 
     resource = RegistratieResource()
@@ -65,7 +64,7 @@ def _floor(queryset, path) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Registraties")
     sheet.append(resource.get_export_headers())
-    for obj in iterate(resource.export_queryset(queryset)):
+    for obj in resource.export_rows(queryset):
         sheet.append(export_row(obj))
     workbook.save(path)
 

@@ -190,3 +190,39 @@ def test_import_refuses_a_file_that_is_not_xlsx(client, coordinator, open_ronde)
     response = client.post(reverse(IMPORT_URL), {"ronde": open_ronde.pk,
                                                  "bestand": upload(b"a;b", "lijst.csv")})
     assert "Kies een Excel-bestand dat eindigt op .xlsx." in response.content.decode()
+
+
+def test_changelist_page_links_to_the_export_of_the_filtered_list(client, coordinator, three):
+    client.force_login(coordinator)
+    response = client.get(reverse(CHANGELIST_URL) + "?status=ontvankelijk")
+    page = response.content.decode()
+    assert f'href="{reverse(EXPORT_URL)}?status=ontvankelijk"' in page
+    assert "Exporteren naar Excel" in page
+    assert f'href="{reverse(IMPORT_URL)}"' in page
+
+
+def test_partnership_action_exports_members_for_coordinators_only(rf, coordinator, reviewer,
+                                                                   open_ronde):
+    from django.contrib import admin
+    from django.core.exceptions import PermissionDenied
+
+    from partnerschappen.models import Lidmaatschap, Partnerschap
+    from registraties.admin_excel import partnerschappen_excel_export
+
+    partnerschap = Partnerschap.objects.create(naam="Zorg en welzijn", ronde=open_ronde)
+    Lidmaatschap.objects.create(partnerschap=partnerschap,
+                                registratie=make_registratie(open_ronde, naam="Zorgfonds vzw"),
+                                rol="regisseur", acties=["regie"])
+    modeladmin = admin.site._registry[Partnerschap]
+    queryset = Partnerschap.objects.all()
+
+    request = rf.post("/", {"excel_bevestigd": "1"})
+    request.user = reviewer
+    with pytest.raises(PermissionDenied):
+        partnerschappen_excel_export(modeladmin, request, queryset)
+
+    request.user = coordinator
+    response = partnerschappen_excel_export(modeladmin, request, queryset)
+    _, rows = read_sheet(file_bytes(response))
+    assert [(row["Partnerschap"], row["Naam organisatie"], row["Rol"]) for row in rows] == [
+        ("Zorg en welzijn", "Zorgfonds vzw", "regisseur (regierol)")]

@@ -177,3 +177,11 @@ def test_command_names_the_existing_rounds_for_an_unknown_slug(open_ronde, tmp_p
 
     with pytest.raises(CommandError, match="Geen ronde met slug 'bestaat-niet'.*testronde"):
         call_command("export_registraties", str(tmp_path / "x.xlsx"), "--ronde", "bestaat-niet")
+
+
+def test_the_resources_own_export_is_neutralised_too(open_ronde):
+    make_registratie(open_ronde, naam="=1+1", ondernemingsnummer="0417497106")
+    dataset = RegistratieResource().export(Registratie.objects.all())
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert row["Naam organisatie"] == "'=1+1"
+    assert row["Ondernemingsnummer"] == "0417.497.106"
