@@ -5,7 +5,7 @@ from itertools import combinations
 
 from django.db import transaction
 
-from registraties import eligibility
+from registraties import services
 from registraties.constants import Rol, Status, Thema, Vaardigheid
 from registraties.demo import demo_answers, valid_ondernemingsnummer
 from registraties.models import Registratie
@@ -133,14 +133,8 @@ def insert_round(ronde: Ronde, answers: list[dict],
     start = ronde.laatste_volgnummer
     objects = []
     for offset, data in enumerate(answers, start=1):
-        postcode = eligibility.parse_postcode(data["postcode"])
-        objects.append(Registratie(
-            ronde=ronde, volgnummer=start + offset,
-            referentie=ronde.format_referentie(start + offset),
-            gewest=eligibility.region_for_postcode(postcode),
-            provincie=eligibility.province_for_postcode(postcode),
-            status=status, **data,
-        ))
+        objects.append(services.registratie_build(ronde=ronde, volgnummer=start + offset,
+                                                  data=data, status=status))
     Ronde.objects.filter(pk=ronde.pk).update(laatste_volgnummer=start + len(answers))
     ronde.laatste_volgnummer = start + len(answers)
     return Registratie.objects.bulk_create(objects, batch_size=500)

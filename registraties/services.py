@@ -55,12 +55,17 @@ def new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
+_NULLABLE_ANSWERS = {"aantal_ondernemingen", "aandeel_kleine_ondernemingen"}
+
+
 def _apply_answers(registratie: Registratie, data: dict) -> None:
+    """Copy the visitor's answers and derive region, province and review flags from them."""
     for name in ANSWER_FIELDS:
         if name in data:
             value = data[name]
-            setattr(registratie, name, "" if value is None and name not in (
-                "aantal_ondernemingen", "aandeel_kleine_ondernemingen") else value)
+            if value is None and name not in _NULLABLE_ANSWERS:
+                value = ""
+            setattr(registratie, name, value)
     postcode = eligibility.parse_postcode(registratie.postcode)
     registratie.gewest = eligibility.region_for_postcode(postcode)
     registratie.provincie = eligibility.province_for_postcode(postcode)
@@ -70,6 +75,18 @@ def _apply_answers(registratie: Registratie, data: dict) -> None:
         type_organisatie=registratie.type_organisatie,
         aandeel_kleine_ondernemingen=registratie.aandeel_kleine_ondernemingen,
     )
+
+
+def registratie_build(*, ronde: Ronde, volgnummer: int, data: dict, **extra) -> Registratie:
+    """An unsaved registration numbered ``volgnummer`` with its answers and derived fields.
+
+    For bulk loads (tests, benchmarks) that keep the round's counter right themselves;
+    the public path is ``registratie_submit``.
+    """
+    registratie = Registratie(ronde=ronde, volgnummer=volgnummer,
+                              referentie=ronde.format_referentie(volgnummer), **extra)
+    _apply_answers(registratie, data)
+    return registratie
 
 
 def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True) -> Submission:
@@ -88,13 +105,8 @@ def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True) -> 
             # update(), not save(): the counter is no edit of the round and must not add a
             # row to the round's history for every registration.
             Ronde.objects.filter(pk=locked.pk).update(laatste_volgnummer=locked.laatste_volgnummer)
-            registratie = Registratie(
-                ronde=locked,
-                volgnummer=locked.laatste_volgnummer,
-                referentie=locked.format_referentie(locked.laatste_volgnummer),
-                wijzig_token_hash=hashed,
-            )
-            _apply_answers(registratie, data)
+            registratie = registratie_build(ronde=locked, volgnummer=locked.laatste_volgnummer,
+                                            data=data, wijzig_token_hash=hashed)
             registratie.save()
     except IntegrityError as exc:
         if Registratie.objects.filter(ronde=ronde,

@@ -21,7 +21,7 @@ def _make_round(count: int):
 
     from django.utils import timezone
 
-    from registraties import eligibility
+    from registraties import services
     from registraties.demo import demo_answers
     from registraties.models import Registratie
     from verkenning.models import Ronde
@@ -33,16 +33,7 @@ def _make_round(count: int):
     objects = []
     for number, answers in enumerate(demo_answers(count, seed=count), start=1):
         answers["ondernemingsnummer"] = f"{number:08d}{97 - (number % 97):02d}"
-        postcode = eligibility.parse_postcode(answers["postcode"])
-        objects.append(Registratie(
-            ronde=ronde, volgnummer=number, referentie=ronde.format_referentie(number),
-            gewest=eligibility.region_for_postcode(postcode),
-            provincie=eligibility.province_for_postcode(postcode),
-            vlaggen=eligibility.review_flags(
-                postcode=postcode, rechtsvorm=answers["rechtsvorm"],
-                type_organisatie=answers["type_organisatie"],
-                aandeel_kleine_ondernemingen=answers["aandeel_kleine_ondernemingen"]),
-            **answers))
+        objects.append(services.registratie_build(ronde=ronde, volgnummer=number, data=answers))
     Registratie.objects.bulk_create(objects, batch_size=1000)
     return ronde
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from registraties import eligibility
+from registraties import services
 from registraties.demo import demo_answers
 from registraties.models import Registratie
 from verkenning.models import Ronde
@@ -30,17 +30,9 @@ def bulk_registraties(ronde: Ronde, count: int, *, start: int | None = None,
         data["naam"] = overrides.get("naam", f"{data['naam']} {number}")
         data["ondernemingsnummer"] = overrides.get("ondernemingsnummer",
                                                    enterprise_number(number))
-        postcode = eligibility.parse_postcode(data["postcode"])
-        rows.append(Registratie(
-            ronde=ronde, volgnummer=number, referentie=ronde.format_referentie(number),
-            gewest=eligibility.region_for_postcode(postcode),
-            provincie=eligibility.province_for_postcode(postcode),
-            vlaggen=eligibility.review_flags(
-                postcode=postcode, rechtsvorm=data["rechtsvorm"],
-                type_organisatie=data["type_organisatie"],
-                aandeel_kleine_ondernemingen=data["aandeel_kleine_ondernemingen"]),
-            **{k: v for k, v in data.items() if k not in ("gewest", "provincie", "vlaggen")},
-        ))
+        extra = {k: v for k, v in data.items()
+                 if k not in services.ANSWER_FIELDS and k not in ("gewest", "provincie", "vlaggen")}
+        rows.append(services.registratie_build(ronde=ronde, volgnummer=number, data=data, **extra))
     created = Registratie.objects.bulk_create(rows, batch_size=batch_size)
     # auto_now_add ignores a given value on insert: spread submissions over the last days.
     if spread_days:
