@@ -46,3 +46,33 @@ def sync_roles_after_migrate(sender, apps=global_apps, **kwargs) -> None:
     """post_migrate receiver: runs after each staff app so its new permissions join the roles."""
     if sender.label in COORDINATOR_APPS:
         sync_roles(apps)
+
+
+def staff_user_save(*, username: str, role: str, password: str = "", email: str = "",
+                    first_name: str = "", last_name: str = ""):
+    """Create or update a staff account in exactly one role; returns (user, created, password).
+
+    The password is set whenever one is given; a new account without one gets a random
+    password. ``password`` is the one that was set, or "" when it did not change.
+    """
+    import secrets
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    with transaction.atomic():
+        sync_roles()
+        user, created = get_user_model().objects.get_or_create(username=username)
+        user.is_staff = True
+        user.email = email or user.email
+        user.first_name = first_name or user.first_name
+        user.last_name = last_name or user.last_name
+        if created and not password:
+            password = secrets.token_urlsafe(12)
+        if password:
+            user.set_password(password)
+        user.save()
+        user.groups.remove(*Group.objects.filter(name__in=[REVIEWER, COORDINATOR]))
+        user.groups.add(Group.objects.get(name=role))
+    return user, created, password

@@ -4,7 +4,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from registraties import services
 from registraties.constants import Status
 from registraties.demo import demo_answers
 from registraties.models import Registratie
+from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from verkenning.models import Contactpersoon, Ronde
 
 DEMO_SLUG = "demo"
@@ -35,13 +35,18 @@ class Command(BaseCommand):
             ronde, created = self._demo_round()
             if created:
                 self._registrations(ronde, aantal)
-        username, password = self._staff_account()
         count = Registratie.objects.filter(ronde=ronde).count()
         self.stdout.write(self.style.SUCCESS(
             f"Demoronde '{ronde.titel}' staat open tot {timezone.localtime(ronde.sluit_op):%d/%m/%Y} "
             f"met {count} registraties."))
-        self.stdout.write(self.style.SUCCESS(
-            f"Beheer: http://127.0.0.1:8000/beheer/  gebruiker: {username}  wachtwoord: {password}"))
+        self.stdout.write(self.style.SUCCESS("Beheer: http://127.0.0.1:8000/beheer/ — demo-accounts "
+                                             "(nieuw wachtwoord bij elke start):"))
+        for username, role in (("coordinator", COORDINATOR), ("beoordelaar", REVIEWER)):
+            _user, _created, password = staff_user_save(
+                username=username, role=role, password=secrets.token_urlsafe(9),
+                email=f"{username}@example.be")
+            self.stdout.write(self.style.SUCCESS(
+                f"  {role:<12} gebruiker: {username:<12} wachtwoord: {password}"))
 
     def _demo_round(self):
         template = Ronde.objects.filter(slug="competentiechecks-2021").first()
@@ -85,14 +90,3 @@ class Command(BaseCommand):
                 status_reden="Demo: geen netwerkorganisatie." if status == "niet_ontvankelijk"
                 else "",
                 status_gewijzigd_op=None if status == Status.INGEDIEND else now)
-
-    def _staff_account(self):
-        username = "beheerder"
-        password = secrets.token_urlsafe(9)
-        user, _ = get_user_model().objects.get_or_create(
-            username=username, defaults={"email": "beheerder@example.be"})
-        user.is_staff = True
-        user.is_superuser = True
-        user.set_password(password)
-        user.save()
-        return username, password
