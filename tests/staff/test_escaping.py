@@ -1,0 +1,38 @@
+"""What a visitor typed is shown as text on every staff page, never run as HTML."""
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_registratie, make_registraties
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def hostile(open_ronde):
+    # Enough similar organisations around it for the suggestion engine to place it in a group.
+    make_registraties(open_ronde, 12, seed=5)
+    return make_registratie(open_ronde, naam=f"Fonds {PAYLOAD}",
+                            competentie_uitdagingen=f"bim digitale bouwplannen {PAYLOAD}",
+                            sectoren=f"bouw {PAYLOAD}", keten=PAYLOAD,
+                            contact_naam=PAYLOAD)
+
+
+@pytest.mark.parametrize("page", ["list", "detail", "history", "overview", "suggestions"])
+def test_visitor_markup_is_escaped_on_staff_pages(coordinator_client, hostile, open_ronde, page):
+    urls = {
+        "list": reverse("admin:registraties_registratie_changelist") + "?status=alle&q=Fonds",
+        "detail": reverse("admin:registraties_registratie_change", args=[hostile.pk]),
+        "history": reverse("admin:registraties_registratie_history", args=[hostile.pk]),
+        "overview": reverse("admin:overzicht") + f"?ronde={open_ronde.pk}",
+        "suggestions": reverse("admin:partnerschappen_partnerschap_suggesties")
+        + f"?ronde={open_ronde.pk}",
+    }
+    response = coordinator_client.get(urls[page])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<script>alert("xss")' not in html
+    assert "<img src=x onerror" not in html
+    if page in ("list", "detail"):
+        assert "&lt;script&gt;alert(" in html
