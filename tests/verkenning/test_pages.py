@@ -14,6 +14,14 @@ pytestmark = pytest.mark.django_db
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
+
+def assert_shows_conditions_and_target_group(html: str) -> None:
+    """The call's three conditions and its priority target group are on the page."""
+    assert "Heeft rechtspersoonlijkheid." in html
+    assert "Heeft zijn zetel en werking in het Vlaams Gewest" in html
+    assert "Is bereid om in partnerschap samen te werken" in html
+    assert "ondernemingen tot en met 50 werknemers" in html
+
 def landing(client) -> str:
     response = client.get("/")
     assert response.status_code == 200
@@ -117,10 +125,7 @@ def test_landing_shows_the_open_round_with_its_conditions_and_deadline(client):
                                   email="catherine@example.test")
     html = landing(client)
     assert "Competentiechecks: open ronde" in html
-    assert "Heeft rechtspersoonlijkheid." in html
-    assert "Heeft zijn zetel en werking in het Vlaams Gewest" in html
-    assert "Is bereid om in partnerschap samen te werken" in html
-    assert "ondernemingen tot en met 50 werknemers" in html
+    assert_shows_conditions_and_target_group(html)
     assert "Deze verkenningsronde garandeert geen effectieve toekenning van middelen." in html
     deadline = timezone.localtime(ronde.sluit_op)
     assert f"{deadline.day} " in html and f"{deadline:%H:%M}" in html
@@ -224,10 +229,7 @@ def test_round_created_with_only_the_contract_fields_still_shows_who_may_take_pa
                          sluit_op=now + timedelta(days=5))
     html = landing(client)
     assert "Minimale ronde" in html
-    assert "Heeft rechtspersoonlijkheid." in html
-    assert "Heeft zijn zetel en werking in het Vlaams Gewest" in html
-    assert "Is bereid om in partnerschap samen te werken" in html
-    assert "ondernemingen tot en met 50 werknemers" in html
+    assert_shows_conditions_and_target_group(html)
     assert "garandeert geen effectieve toekenning van middelen" in html
     assert "Interesse indienen" in html
     assert 'id="acties"' not in html  # no empty sections
