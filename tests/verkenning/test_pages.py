@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
-
 def assert_shows_conditions_and_target_group(html: str) -> None:
     """The call's three conditions and its priority target group are on the page."""
     assert "Heeft rechtspersoonlijkheid." in html
     assert "Heeft zijn zetel en werking in het Vlaams Gewest" in html
     assert "Is bereid om in partnerschap samen te werken" in html
     assert "ondernemingen tot en met 50 werknemers" in html
+
 
 def landing(client) -> str:
     response = client.get("/")
