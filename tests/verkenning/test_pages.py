@@ -240,3 +240,13 @@ def test_landing_of_the_2021_round_shows_every_section_of_the_call(client):
     for heading in ["Wat?", "Hoe?", "Wie?", "Acties?", "Wanneer?", "Infosessie"]:
         assert f">{heading}</h2>" in html
     assert "Verkenningsronde: open van 28/06/21 tot 31/08/21" in html
+
+
+@pytest.mark.parametrize("url", ["/", "/interesse/", "/privacy/"])
+def test_public_pages_allow_scripts_and_styles_only_from_the_portal(client, open_ronde, url):
+    policy = client.get(url)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "http" not in policy
