@@ -1,11 +1,12 @@
 """An organisation's registration of interest in one round."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import eligibility
 from .constants import (
     Gewest,
     Provincie,
@@ -142,6 +143,46 @@ class Registratie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referentie} {self.naam}"
+
+    def save(self, *args, **kwargs):
+        # Every way of creating a registration (form, import, shell, tests) gets the round's
+        # next number under the round's row lock and the region and flags its answers imply.
+        if self.pk is None and self.volgnummer is None:
+            with transaction.atomic():
+                self.take_next_number()
+                self.refresh_derived()
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
+
+    def take_next_number(self) -> None:
+        """Number this new registration within its round: gap-free, never twice.
+
+        Locks the round's row until the caller's transaction ends, so concurrent
+        submissions queue; if the insert fails, the counter rolls back with it.
+        """
+        from verkenning.models import Ronde
+
+        locked = Ronde.objects.select_for_update().get(pk=self.ronde_id)
+        number = locked.laatste_volgnummer + 1
+        # update(), not save(): the counter is no edit of the round and must not add a row
+        # to the round's history for every registration.
+        Ronde.objects.filter(pk=locked.pk).update(laatste_volgnummer=number)
+        self.volgnummer = number
+        self.referentie = locked.format_referentie(number)
+
+    def refresh_derived(self) -> None:
+        """Region, province and review flags follow from the answers (eligibility.py)."""
+        postcode = eligibility.parse_postcode(self.postcode)
+        if postcode is None:
+            return
+        self.gewest = eligibility.region_for_postcode(postcode)
+        self.provincie = eligibility.province_for_postcode(postcode)
+        self.vlaggen = eligibility.review_flags(
+            postcode=postcode, rechtsvorm=self.rechtsvorm,
+            type_organisatie=self.type_organisatie,
+            aandeel_kleine_ondernemingen=self.aandeel_kleine_ondernemingen,
+        )
 
     @property
     def ondernemingsnummer_opgemaakt(self) -> str:

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from verkenning.models import Ronde
 
-from . import eligibility
 from .models import Registratie
 
 logger = logging.getLogger(__name__)
@@ -55,6 +54,7 @@ def new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
+DERIVED_FIELDS = ("gewest", "provincie", "vlaggen")
 _NULLABLE_ANSWERS = {"aantal_ondernemingen", "aandeel_kleine_ondernemingen"}
 
 
@@ -66,15 +66,7 @@ def _apply_answers(registratie: Registratie, data: dict) -> None:
             if value is None and name not in _NULLABLE_ANSWERS:
                 value = ""
             setattr(registratie, name, value)
-    postcode = eligibility.parse_postcode(registratie.postcode)
-    registratie.gewest = eligibility.region_for_postcode(postcode)
-    registratie.provincie = eligibility.province_for_postcode(postcode)
-    registratie.vlaggen = eligibility.review_flags(
-        postcode=postcode,
-        rechtsvorm=registratie.rechtsvorm,
-        type_organisatie=registratie.type_organisatie,
-        aandeel_kleine_ondernemingen=registratie.aandeel_kleine_ondernemingen,
-    )
+    registratie.refresh_derived()
 
 
 def registratie_build(*, ronde: Ronde, volgnummer: int, data: dict, **extra) -> Registratie:
@@ -92,22 +84,16 @@ def registratie_build(*, ronde: Ronde, volgnummer: int, data: dict, **extra) -> 
 def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True) -> Submission:
     """Save a new, already validated registration with the round's next reference.
 
-    The round row is locked while the number is taken, so concurrent submissions get
-    distinct, gap-free numbers; a failed insert rolls the counter back with it.
+    ``Registratie.save()`` numbers it under the round's row lock, so concurrent submissions
+    get distinct, gap-free numbers; a failed insert rolls the counter back with it.
     """
+    if check_open and not ronde.is_open():
+        raise RoundClosed
     token, hashed = new_token()
+    registratie = Registratie(ronde=ronde, wijzig_token_hash=hashed)
+    _apply_answers(registratie, data)
     try:
-        with transaction.atomic():
-            locked = Ronde.objects.select_for_update().get(pk=ronde.pk)
-            if check_open and not locked.is_open():
-                raise RoundClosed
-            locked.laatste_volgnummer += 1
-            # update(), not save(): the counter is no edit of the round and must not add a
-            # row to the round's history for every registration.
-            Ronde.objects.filter(pk=locked.pk).update(laatste_volgnummer=locked.laatste_volgnummer)
-            registratie = registratie_build(ronde=locked, volgnummer=locked.laatste_volgnummer,
-                                            data=data, wijzig_token_hash=hashed)
-            registratie.save()
+        registratie.save()  # takes the next number under the round's row lock
     except IntegrityError as exc:
         if Registratie.objects.filter(ronde=ronde,
                                       ondernemingsnummer=data.get("ondernemingsnummer")).exists():
@@ -124,15 +110,19 @@ def registratie_update(*, registratie: Registratie, data: dict,
     """Store corrected answers (from the edit link or staff) and re-derive region and flags.
 
     The history row carries ``reason``; through the public link there is no user, so the
-    reason is what marks the change as made by the organisation.
+    reason is what marks the change as made by the organisation. Only answers and what
+    derives from them are written, on the freshly locked row: a status a reviewer set
+    meanwhile, or a renewed edit link, is never overwritten by a stale copy.
     """
     try:
         with transaction.atomic():
-            _apply_answers(registratie, data)
-            registratie._change_reason = reason
-            registratie.save()
+            fresh = Registratie.objects.select_for_update().get(pk=registratie.pk)
+            _apply_answers(fresh, data)
+            fresh._change_reason = reason
+            fresh.save(update_fields=[*ANSWER_FIELDS, *DERIVED_FIELDS, "gewijzigd_op"])
     except IntegrityError as exc:
         raise DuplicateRegistration from exc
+    registratie.refresh_from_db()
     return registratie
 
 

@@ -115,6 +115,7 @@ def test_dates_are_real_dates_in_brussels_time(open_ronde, coordinator):
 def test_flags_and_partnerships_are_exported_by_name(open_ronde):
     registratie = make_registratie(open_ronde, postcode="1000", gemeente="Brussel",
                                    toelichting_werking="Vooral Vlaamse kmo's.",
+                                   rechtsvorm="vzw", type_organisatie="sectorfonds",
                                    aandeel_kleine_ondernemingen=30)
     for naam in ("Bouw en renovatie", "Digitale bouwplannen"):
         partnerschap = Partnerschap.objects.create(naam=naam, ronde=open_ronde)
