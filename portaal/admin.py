@@ -38,3 +38,11 @@ class DutchHistoryAdmin(SimpleHistoryAdmin):
 
     object_history_template = "admin/portaal_history/object_history.html"
     object_history_list_template = "admin/portaal_history/object_history_list.html"
+
+    def history_view_title(self, request, obj):
+        return _("Geschiedenis van %s") % obj
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        from .history import ReadableHistoryHelper
+
+        return ReadableHistoryHelper(self.model, historical_record)

@@ -15,6 +15,7 @@ from stdnum.be import vat
 
 from partnerschappen.admin_actions import REGISTRATIE_ACTIONS
 from portaal.admin import DutchHistoryAdmin
+from portaal.history import readable_changes
 from verkenning.models import Ronde
 
 from . import charts, eligibility, review, services
@@ -365,23 +366,6 @@ def _memberships(registratie) -> list | None:
     } for row in rows]
 
 
-def _field_value(registratie_model, name: str, value) -> str:
-    field = registratie_model._meta.get_field(name)
-    if hasattr(field, "labels"):
-        return ", ".join(field.labels(value)) or "–"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value)) if value else "–"
-    if isinstance(value, bool):
-        return str(_("ja") if value else _("nee"))
-    if value in (None, ""):
-        return "–"
-    text = str(value)
-    return text if len(text) <= 120 else text[:119] + "…"
-
-
-_HISTORY_HIDDEN = {"gewijzigd_op", "status_gewijzigd_op", "status_gewijzigd_door", "volgnummer"}
-
-
 def _history_rows(registratie) -> list[dict]:
     """The registration's changes, newest first: when, who, what changed from what to what."""
     records = list(registratie.history.select_related("history_user")
@@ -391,16 +375,7 @@ def _history_rows(registratie) -> list[dict]:
         older = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if older is not None and record.history_type == "~":
-            delta = record.diff_against(older)
-            for change in delta.changes:
-                if change.field in _HISTORY_HIDDEN:
-                    continue
-                model = Registratie
-                changes.append({
-                    "field": str(model._meta.get_field(change.field).verbose_name),
-                    "old": _field_value(model, change.field, change.old),
-                    "new": _field_value(model, change.field, change.new),
-                })
+            changes = readable_changes(Registratie, record.diff_against(older).changes)
         reason = record.history_change_reason or ""
         if record.history_user is not None:
             who = record.history_user.get_full_name() or record.history_user.get_username()

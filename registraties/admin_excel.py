@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from partnerschappen.models import Lidmaatschap
 from verkenning.models import Ronde
 
 from .exports import (
@@ -132,7 +133,7 @@ class RegistratieExcelAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Exporteren naar Excel"),
-            "count": queryset.count(),
+            "count_text": registraties_count_text(queryset.count()),
             "notice": PERSONAL_DATA_NOTICE,
             "changelist_url": self._changelist_url(request),
         }
@@ -145,7 +146,8 @@ class RegistratieExcelAdminMixin:
         if request.POST.get("excel_bevestigd"):
             return xlsx_response(queryset, export_filename("-selectie"))
         return _selection_notice(self, request, queryset, action="excel_export_selected",
-                                 title=_("Geselecteerde registraties exporteren naar Excel"))
+                                 title=_("Geselecteerde registraties exporteren naar Excel"),
+                                 count_text=registraties_count_text(queryset.count()))
 
     def _changelist_url(self, request) -> str:
         url = reverse("admin:registraties_registratie_changelist")
@@ -210,7 +212,22 @@ class RegistratieExcelAdminMixin:
         return HttpResponseRedirect(reverse("admin:registraties_registratie_changelist"))
 
 
-def _selection_notice(modeladmin, request, queryset, *, action: str, title):
+def registraties_count_text(count: int) -> str:
+    return ngettext("Het bestand bevat %(count)d registratie.",
+                    "Het bestand bevat %(count)d registraties.", count) % {"count": count}
+
+
+def partnerschappen_count_text(queryset) -> str:
+    partnerships = queryset.count()
+    members = Lidmaatschap.objects.filter(partnerschap__in=queryset).count()
+    return ngettext(
+        "Het bestand bevat %(rows)d rij: één per lid van de %(partnerships)d gekozen "
+        "partnerschap(pen).",
+        "Het bestand bevat %(rows)d rijen: één per lid van de %(partnerships)d gekozen "
+        "partnerschap(pen).", members) % {"rows": members, "partnerships": partnerships}
+
+
+def _selection_notice(modeladmin, request, queryset, *, action: str, title, count_text: str):
     """The personal-data notice before a batch export, re-posting the selection on confirm."""
     url = reverse(f"admin:{modeladmin.opts.app_label}_{modeladmin.opts.model_name}_changelist")
     query = request.GET.urlencode()
@@ -218,7 +235,7 @@ def _selection_notice(modeladmin, request, queryset, *, action: str, title):
         **modeladmin.admin_site.each_context(request),
         "opts": modeladmin.opts,
         "title": title,
-        "count": queryset.count(),
+        "count_text": count_text,
         "notice": PERSONAL_DATA_NOTICE,
         "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
         "select_across": request.POST.get("select_across", "0"),
@@ -237,4 +254,5 @@ def partnerschappen_excel_export(modeladmin, request, queryset):
         return xlsx_response(queryset, f"partnerschappen-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
                              export=partnerschappen_export)
     return _selection_notice(modeladmin, request, queryset, action="partnerschappen_excel_export",
-                             title=_("Partnerschappen exporteren naar Excel"))
+                             title=_("Partnerschappen exporteren naar Excel"),
+                             count_text=partnerschappen_count_text(queryset))

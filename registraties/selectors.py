@@ -1,6 +1,8 @@
 """Reads on registrations shaped for people: the answers as labelled sections."""
 from django.utils.translation import gettext_lazy as _
 
+from portaal.history import field_display
+
 from .models import Registratie
 
 # Sections of the form and their fields, in the order the visitor saw them.
@@ -23,19 +25,9 @@ _CONDITIONAL = {"rechtsvorm_andere", "type_andere", "toelichting_werking", "them
 
 
 def display_value(registratie: Registratie, name: str) -> str:
-    field = registratie._meta.get_field(name)
-    value = getattr(registratie, name)
     if name == "ondernemingsnummer":
         return registratie.ondernemingsnummer_opgemaakt
-    if hasattr(field, "labels"):
-        return ", ".join(field.labels(value)) or "–"
-    if field.choices:
-        return str(getattr(registratie, f"get_{name}_display")())
-    if isinstance(value, bool):
-        return str(_("ja") if value else _("nee"))
-    if value is None or value == "":
-        return "–"
-    return str(value)
+    return field_display(Registratie, name, getattr(registratie, name), limit=None)
 
 
 def registratie_answer_sections(registratie: Registratie) -> list[tuple[str, list[tuple]]]:

@@ -592,15 +592,8 @@ def test_coordinator_bundles_selected_registrations_with_the_batch_action(
 # ----- known defects, found by these flows (see the report); remove the marker once fixed ----
 
 
-HISTORY_PAGE_DEFECT = (
-    "the full history page (simple-history) is partly English and shows raw values: "
-    "'View history: …', 'in_behandeling', 'Deleted gebruiker (pk=None)', 'None → 2026-…+00:00'")
-EXPORT_NOTICE_DEFECT = (
-    "the notice before a partnership export counts partnerships but calls them registrations "
-    "('Het bestand bevat 1 registratie.') although the file holds one row per member")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=HISTORY_PAGE_DEFECT)
 def test_full_history_page_is_in_dutch_with_readable_values(staff_browser, ronde, coordinator):
     registratie = Registratie.objects.filter(ronde=ronde, status=Status.INGEDIEND) \
         .order_by("referentie").first()
@@ -622,7 +615,6 @@ def test_full_history_page_is_in_dutch_with_readable_values(staff_browser, ronde
         assert raw not in changes
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=EXPORT_NOTICE_DEFECT)
 def test_partnership_export_notice_counts_what_the_file_holds(staff_browser, ronde, coordinator):
     leden = list(Registratie.objects.filter(ronde=ronde, status=Status.INGEDIEND)
                  .order_by("referentie")[:3])
@@ -640,3 +632,4 @@ def test_partnership_export_notice_counts_what_the_file_holds(staff_browser, ron
     expect(notice).to_contain_text("Dit bestand bevat persoonsgegevens")
     staff.check_clean()
     assert "Het bestand bevat 1 registratie." not in notice.inner_text()
+    expect(notice).to_contain_text("Het bestand bevat 3 rijen: één per lid van de 1 gekozen")

@@ -83,7 +83,7 @@ def test_history_shows_changes_by_the_organisation_through_the_edit_link(registr
     html = reviewer_client.get(_detail(registratie)).content.decode()
     assert "de organisatie (via de wijzigingslink)" in html
     assert "Gewijzigd door de organisatie via de wijzigingslink" in html
-    assert "<strong>gemeente</strong>: Gent → Gentbrugge" in html
+    assert "<strong>Gemeente</strong>: Gent → Gentbrugge" in html
     assert "de organisatie (via het formulier)" in html
 
 
