@@ -59,3 +59,17 @@ def test_locale_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "nl-be"
     assert settings.TIME_ZONE == "Europe/Brussels"
     assert settings.USE_TZ
+
+
+def test_production_sends_browsers_to_https_but_answers_the_health_check_over_http():
+    # In a subprocess: production settings are read once, at start-up.
+    probe = (
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='competentiechecks.example.be')\n"
+        "print(c.get('/').status_code, c.get('/gezondheid/').status_code)\n"
+    )
+    result = manage("shell", "-c", probe, DJANGO_ENV="production", SECRET_KEY=LONG_SECRET,
+                    ALLOWED_HOSTS="competentiechecks.example.be",
+                    DATABASE_URL="sqlite:///:memory:")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["301", "200"]

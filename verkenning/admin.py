@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from portaal.admin import DutchHistoryAdmin
 
@@ -16,12 +17,18 @@ class RondeAdmin(DutchHistoryAdmin):
     prepopulated_fields = {"slug": ["titel"]}
     search_fields = ["titel", "slug"]
     inlines = [ContactpersoonInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Stored references carry the prefix; changing it would break their uniqueness.
+        if obj is not None and obj.registraties.exists():
+            return ["referentie_prefix"]
+        return []
     fieldsets = [
         (None, {"fields": ["titel", "slug", "ondertitel", "opent_op", "sluit_op",
                            "referentie_prefix"]}),
-        ("Inhoud van de oproep", {"fields": ["wat", "hoe", "wie", "voorwaarden", "doelgroep",
+        (_("Inhoud van de oproep"), {"fields": ["wat", "hoe", "wie", "voorwaarden", "doelgroep",
                                              "acties", "themas", "partnerschap_acties",
                                              "wanneer", "voorbehoud"]}),
-        ("Infosessie", {"fields": ["infosessie_op", "infosessie_tekst",
+        (_("Infosessie"), {"fields": ["infosessie_op", "infosessie_tekst",
                                    "infosessie_video_url"]}),
     ]

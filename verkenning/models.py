@@ -2,6 +2,8 @@
 import math
 from datetime import datetime
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -95,11 +97,16 @@ class Ronde(models.Model):
         ordering = ["-opent_op"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(sluit_op__gt=F("opent_op")), name="ronde_sluit_na_opening"
+                condition=Q(sluit_op__gt=F("opent_op")), name="ronde_sluit_na_opening",
+                violation_error_message=_("Kies een sluitingsmoment na het openingsmoment."),
             ),
             # References are unique over all rounds, so two rounds cannot share a prefix.
-            models.UniqueConstraint(fields=["referentie_prefix"], condition=~Q(referentie_prefix=""),
-                                    name="ronde_unieke_prefix"),
+            models.UniqueConstraint(
+                fields=["referentie_prefix"], condition=~Q(referentie_prefix=""),
+                name="ronde_unieke_prefix",
+                violation_error_message=_("Deze prefix gebruikt een andere ronde al: kies een "
+                                          "andere, bv. met een letter erachter."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +116,17 @@ class Ronde(models.Model):
         if not self.referentie_prefix and self.opent_op:
             self.referentie_prefix = self._free_prefix()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        stored = Ronde.objects.filter(pk=self.pk).values_list("referentie_prefix", flat=True)
+        if (stored and stored[0] != self.referentie_prefix
+                and self.registraties.exists()):
+            raise ValidationError({"referentie_prefix": _(
+                "Deze ronde heeft al registraties met referenties die met %(prefix)s beginnen; "
+                "de prefix kan niet meer veranderen.") % {"prefix": stored[0]}})
 
     def _opening_year(self) -> int:
         opent_op = self.opent_op
@@ -122,9 +140,13 @@ class Ronde(models.Model):
         taken = set(Ronde.objects.exclude(pk=self.pk)
                     .filter(referentie_prefix__startswith=base)
                     .values_list("referentie_prefix", flat=True))
+        # References stay unique even if a round's prefix was ever changed afterwards.
+        Registratie = apps.get_model("registraties", "Registratie")
         for suffix in ["", *"BCDEFGHIJKLMNOPQRSTUVWXYZ"]:
-            if base + suffix not in taken:
-                return base + suffix
+            candidate = base + suffix
+            if candidate not in taken and not Registratie.objects.filter(
+                    referentie__startswith=f"{candidate}-").exists():
+                return candidate
         raise ValueError(f"Geen vrije prefix voor {base}")
 
     def is_open(self, now: datetime | None = None) -> bool:

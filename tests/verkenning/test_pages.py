@@ -250,3 +250,31 @@ def test_public_pages_allow_scripts_and_styles_only_from_the_portal(client, open
     assert directives["default-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
     assert "http" not in policy
+
+
+def test_round_prefix_cannot_change_once_references_exist(open_ronde):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import make_registratie
+
+    make_registratie(open_ronde)
+    open_ronde.referentie_prefix = "ANDERS"
+    with pytest.raises(ValidationError) as refused:
+        open_ronde.full_clean()
+    assert "de prefix kan niet meer veranderen" in str(refused.value)
+
+
+def test_new_round_never_reuses_a_prefix_its_references_still_carry(open_ronde, client):
+    from registraties.models import Registratie
+    from tests.factories import form_data, make_registratie
+
+    old = make_registratie(open_ronde)
+    # Changed behind the admin's back (shell, SQL): the old references keep the old prefix.
+    Ronde.objects.filter(pk=open_ronde.pk).update(referentie_prefix="OUD", sluit_op=timezone.now()
+                                                  - timedelta(seconds=1))
+    nieuw = Ronde.objects.create(titel="Nieuw", slug="nieuw", opent_op=open_ronde.opent_op,
+                                 sluit_op=timezone.now() + timedelta(days=3))
+    assert not old.referentie.startswith(f"{nieuw.referentie_prefix}-")
+    response = client.post("/interesse/", form_data())
+    assert response.status_code == 303
+    assert Registratie.objects.filter(ronde=nieuw).get().referentie == f"{nieuw.referentie_prefix}-0001"
