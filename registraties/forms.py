@@ -1,4 +1,6 @@
 """The public interest form and the 'link kwijt' form."""
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
@@ -22,6 +24,13 @@ MSG_ONDERNEMINGSNUMMER_CONTROLE = _(
     "Dit ondernemingsnummer bestaat niet: het controlegetal klopt niet. Kijk het na in de "
     "Kruispuntbank van Ondernemingen (KBO)."
 )
+MSG_PARITAIRE_COMITES = _(
+    "'%(waarde)s' is geen nummer van een paritair comité. Geef de nummers gescheiden door "
+    "komma's, bv. 111, 200, 124.1."
+)
+PC_SEPARATORS = re.compile(r"[,;/\s]+|\ben\b", re.IGNORECASE)
+PC_PREFIX = re.compile(r"^(p\.?s?\.?c\.?)", re.IGNORECASE)
+PC_NUMBER = re.compile(r"[0-9]{3}(\.[0-9]{1,2}){0,2}")
 MSG_POSTCODE = _("Geef een Belgische postcode van vier cijfers (1000–9999).")
 MSG_DUBBEL = _(
     "Uw organisatie heeft zich voor deze ronde al geregistreerd met dit ondernemingsnummer. "
@@ -259,6 +268,20 @@ class RegistratieForm(forms.ModelForm):
         if number is None:
             raise forms.ValidationError(MSG_POSTCODE, code="invalid")
         return str(number)
+
+    def clean_paritaire_comites(self) -> str:
+        """'PC 111; 200 en 124.1' becomes '111, 200, 124.1'; anything else is refused."""
+        text = self.cleaned_data.get("paritaire_comites", "")
+        numbers = []
+        for token in PC_SEPARATORS.split(text.strip()):
+            token = PC_PREFIX.sub("", token)
+            if not token:
+                continue
+            if not PC_NUMBER.fullmatch(token):
+                raise forms.ValidationError(MSG_PARITAIRE_COMITES, code="invalid",
+                                            params={"waarde": token})
+            numbers.append(token)
+        return ", ".join(dict.fromkeys(numbers))
 
     def clean(self):
         data = super().clean()

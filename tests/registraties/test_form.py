@@ -523,3 +523,24 @@ def test_empty_post_lists_every_missing_answer(client, open_ronde):
         "naam", "ondernemingsnummer", "rechtsvorm", "type_organisatie", "straat", "postcode",
         "gemeente", "contact_naam", "contact_email", "themas", "rollen", "sectoren",
         "competentie_uitdagingen", "privacy_akkoord", "bereid_tot_partnerschap"}
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("111, 200, 124.1", "111, 200, 124.1"),
+    ("PC 111; PSC 200 en 124.1", "111, 200, 124.1"),
+    ("330.01.10", "330.01.10"),
+    ("111,111", "111"),
+    ("", ""),
+])
+def test_joint_committees_are_stored_as_a_clean_list(client, open_ronde, typed, stored):
+    assert post(client, paritaire_comites=typed).status_code == 303
+    assert Registratie.objects.get().paritaire_comites == stored
+
+
+@pytest.mark.parametrize("typed, wrong", [("abc; 200", "abc"), ("99999", "99999"), ("1, 2", "1")])
+def test_joint_committee_that_is_no_number_is_refused(client, open_ronde, typed, wrong):
+    response = post(client, paritaire_comites=typed)
+    assert_refused(response, field="paritaire_comites",
+                   message=f"'{wrong}' is geen nummer van een paritair comité. Geef de nummers "
+                           "gescheiden door komma's, bv. 111, 200, 124.1.")
+    assert field_value(response, "paritaire_comites") == typed
