@@ -1,4 +1,6 @@
 """The public interest form: submit, confirmation, edit by private link and 'link kwijt'."""
+import time
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -16,6 +18,20 @@ from .forms import MSG_DUBBEL, LinkKwijtForm, RegistratieForm
 from .models import Registratie
 
 SESSION_KEY = "laatste_registratie"
+# The confirmation shows contact details: on a shared computer it must not stay readable.
+CONFIRMATION_SECONDS = 30 * 60
+
+
+def remember_for_confirmation(request, registratie) -> None:
+    request.session[SESSION_KEY] = {"pk": registratie.pk, "tot": time.time() + CONFIRMATION_SECONDS}
+
+
+def recent_registratie_pk(request) -> int | None:
+    remembered = request.session.get(SESSION_KEY)
+    if not isinstance(remembered, dict) or remembered.get("tot", 0) < time.time():
+        request.session.pop(SESSION_KEY, None)
+        return None
+    return remembered.get("pk")
 
 
 class InteresseView(RondeContextMixin, FormView):
@@ -49,7 +65,7 @@ class InteresseView(RondeContextMixin, FormView):
         services.registratie_send_confirmation(registratie=registratie, token=submission.token,
                                                request=self.request)
         services.registratie_notify_staff(registratie=registratie, request=self.request)
-        self.request.session[SESSION_KEY] = registratie.pk
+        remember_for_confirmation(self.request, registratie)
         return HttpResponseRedirect(reverse("registraties:bevestiging"), status=303)
 
 
@@ -60,7 +76,7 @@ class BevestigingView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pk = self.request.session.get(SESSION_KEY)
+        pk = recent_registratie_pk(self.request)
         registratie = (Registratie.objects.select_related("ronde").filter(pk=pk).first()
                        if pk else None)
         context["registratie"] = registratie
@@ -97,7 +113,7 @@ class WijzigenView(View):
         except services.DuplicateRegistration:
             form.add_error("ondernemingsnummer", ValidationError(MSG_DUBBEL, code="dubbel"))
             return self._render(form)
-        request.session[SESSION_KEY] = self.registratie.pk
+        remember_for_confirmation(request, self.registratie)
         messages.success(request, _("Uw wijzigingen zijn bewaard."))
         return HttpResponseRedirect(reverse("registraties:bevestiging"), status=303)
 

@@ -544,3 +544,15 @@ def test_joint_committee_that_is_no_number_is_refused(client, open_ronde, typed,
                    message=f"'{wrong}' is geen nummer van een paritair comité. Geef de nummers "
                            "gescheiden door komma's, bv. 111, 200, 124.1.")
     assert field_value(response, "paritaire_comites") == typed
+
+
+def test_confirmation_is_not_shown_again_after_half_an_hour(client, open_ronde, monkeypatch):
+    import time
+
+    assert post(client, naam="Vertrouwelijk Fonds").status_code == 303
+    assert "Vertrouwelijk Fonds" in client.get("/interesse/bevestiging/").content.decode()
+    later = time.time() + 31 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    html = client.get("/interesse/bevestiging/").content.decode()
+    assert "Vertrouwelijk Fonds" not in html
+    assert "We vinden geen recente registratie in deze browsersessie." in html
