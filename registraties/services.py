@@ -6,6 +6,7 @@ import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -189,6 +190,20 @@ def registratie_notify_staff(*, registratie: Registratie, request=None) -> bool:
                  subject=f"Nieuwe registratie {registratie.referentie}: {registratie.naam}")
 
 
+# A stranger who knows number and e-mail must not flood the mailbox or keep killing the link.
+NEW_LINKS_PER_HOUR = 3
+
+
+def _new_link_allowed(ronde: Ronde, ondernemingsnummer: str) -> bool:
+    key = f"nieuwe-link:{ronde.pk}:{ondernemingsnummer}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= NEW_LINKS_PER_HOUR
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=3600)
+        return True
+
+
 def registratie_request_new_link(*, ronde: Ronde, ondernemingsnummer: str, email: str,
                                  request=None) -> bool:
     """Mail a fresh edit link when number and e-mail match a registration of the open round.
@@ -196,7 +211,7 @@ def registratie_request_new_link(*, ronde: Ronde, ondernemingsnummer: str, email
     The caller answers the visitor the same way either way, so this does not reveal who
     registered.
     """
-    if not ronde.is_open():
+    if not ronde.is_open() or not _new_link_allowed(ronde, ondernemingsnummer):
         return False
     registratie = (Registratie.objects.select_related("ronde")
                    .filter(ronde=ronde, ondernemingsnummer=ondernemingsnummer,

@@ -36,3 +36,13 @@ def valid_answers():
     from tests.factories import form_data
 
     return form_data()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (throttles and cached counts are per test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -228,3 +228,14 @@ def _answers(ondernemingsnummer: str, naam: str) -> dict:
     form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam))
     assert form.is_valid(), form.errors
     return form.cleaned_data
+
+
+def test_link_kwijt_mails_at_most_three_links_an_hour(client, registered):
+    _, old_path = registered
+    answer = {"ondernemingsnummer": "0417.497.106", "contact_email": "an.peeters@bouwfonds-test.be"}
+    for _ in range(4):
+        response = client.post("/interesse/link-kwijt/", answer)
+        assert SAME_ANSWER in response.content.decode()
+    assert len(mail.outbox) == 3
+    # The third link still works: the fourth request did not replace it.
+    assert client.get(edit_path(mail.outbox[-1])).status_code == 200
