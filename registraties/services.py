@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from verkenning.models import Ronde
 
+from .constants import Status
 from .models import Registratie
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,8 @@ def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True) -> 
 
 
 BY_ORGANISATION = "Gewijzigd door de organisatie via de wijzigingslink"
+REOPENED_BY_ORGANISATION = "De organisatie wijzigde haar antwoorden na de beoordeling."
+DECIDED = (Status.ONTVANKELIJK, Status.NIET_ONTVANKELIJK)
 
 
 def registratie_update(*, registratie: Registratie, data: dict,
@@ -124,6 +127,12 @@ def registratie_update(*, registratie: Registratie, data: dict,
     except IntegrityError as exc:
         raise DuplicateRegistration from exc
     registratie.refresh_from_db()
+    if reason == BY_ORGANISATION and registratie.status in DECIDED:
+        # A judgement on answers that changed since no longer holds: back to the reviewers.
+        from .review import registratie_change_status
+
+        registratie_change_status(registratie=registratie, status=Status.IN_BEHANDELING,
+                                  door=None, reden=REOPENED_BY_ORGANISATION)
     return registratie
 
 

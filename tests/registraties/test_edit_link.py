@@ -239,3 +239,34 @@ def test_link_kwijt_mails_at_most_three_links_an_hour(client, registered):
     assert len(mail.outbox) == 3
     # The third link still works: the fourth request did not replace it.
     assert client.get(edit_path(mail.outbox[-1])).status_code == 200
+
+
+def test_edit_after_a_decision_sends_the_registration_back_to_the_reviewers(client, registered,
+                                                                            django_user_model):
+    from registraties.models import StatusWijziging
+    from registraties.review import registratie_change_status
+
+    registratie, path = registered
+    reviewer = django_user_model.objects.create_user("els", is_staff=True)
+    registratie_change_status(registratie=registratie, status="ontvankelijk", door=reviewer)
+    assert client.post(path, form_data(postcode="1000", gemeente="Brussel",
+                                       toelichting_werking="Vooral Vlaamse leden.")
+                       ).status_code == 303
+    registratie.refresh_from_db()
+    assert registratie.status == "in_behandeling"
+    last = StatusWijziging.objects.filter(registratie=registratie).latest("pk")
+    assert (last.van, last.naar, last.door) == ("ontvankelijk", "in_behandeling", None)
+    assert last.reden == "De organisatie wijzigde haar antwoorden na de beoordeling."
+
+
+def test_a_status_set_while_the_organisation_edits_is_not_overwritten(registered, django_user_model):
+    from registraties.review import registratie_change_status
+
+    registratie, _ = registered
+    stale = Registratie.objects.get(pk=registratie.pk)
+    reviewer = django_user_model.objects.create_user("els", is_staff=True)
+    registratie_change_status(registratie=registratie, status="in_behandeling", door=reviewer)
+    services.registratie_update(registratie=stale, data={"gemeente": "Gentbrugge"})
+    fresh = Registratie.objects.get(pk=registratie.pk)
+    assert (fresh.status, fresh.gemeente) == ("in_behandeling", "Gentbrugge")
+    assert fresh.status_gewijzigd_door == reviewer
