@@ -25,6 +25,9 @@ COLUMNS = (
 )
 
 
+NO_CONSENT = _("(geen toestemming om te delen)")
+
+
 class LidmaatschapResource(FormulaSafeResource):
     """The members of partnerships, partnership first, regisseur before partners."""
 
@@ -81,6 +84,22 @@ class LidmaatschapResource(FormulaSafeResource):
 
     def dehydrate_toestemming_delen(self, lid: Lidmaatschap) -> str:
         return str(_("ja") if lid.registratie.toestemming_delen else _("nee"))
+
+    # This file is the one that goes to the partners' table: contact details only of
+    # organisations that agreed to share them (toestemming_delen).
+    def _contact(self, lid: Lidmaatschap, name: str) -> str:
+        if not lid.registratie.toestemming_delen:
+            return str(NO_CONSENT)
+        return getattr(lid.registratie, name)
+
+    def dehydrate_contact_naam(self, lid: Lidmaatschap) -> str:
+        return self._contact(lid, "contact_naam")
+
+    def dehydrate_contact_email(self, lid: Lidmaatschap) -> str:
+        return self._contact(lid, "contact_email")
+
+    def dehydrate_contact_telefoon(self, lid: Lidmaatschap) -> str:
+        return self._contact(lid, "contact_telefoon")
 
     def export_queryset(self, partnerschappen: QuerySet) -> QuerySet:
         """The members of ``partnerschappen`` with everything the columns read, in one query."""

@@ -62,3 +62,21 @@ def test_partnership_export_queries_stay_flat(partnerschap, open_ronde,
         Lidmaatschap.objects.create(partnerschap=extra, registratie=make_registratie(open_ronde))
     with django_assert_max_num_queries(2):
         export_bytes()
+
+
+def test_contact_details_are_exported_only_with_consent_to_share_them(open_ronde):
+    partnerschap = Partnerschap.objects.create(naam="Zorg", ronde=open_ronde)
+    for naam, consent in (("Deelt Fonds", True), ("Zwijgt Fonds", False)):
+        registratie = make_registratie(open_ronde, naam=naam, toestemming_delen=consent,
+                                       contact_naam=f"Contact {naam}",
+                                       contact_email=f"{naam.split()[0].lower()}@fonds.be",
+                                       contact_telefoon="09 123 45 67")
+        Lidmaatschap.objects.create(partnerschap=partnerschap, registratie=registratie)
+    _, rows = read_sheet(export_bytes())
+    by_name = {row["Naam organisatie"]: row for row in rows}
+    shared, withheld = by_name["Deelt Fonds"], by_name["Zwijgt Fonds"]
+    assert shared["E-mailadres contactpersoon"] == "deelt@fonds.be"
+    assert shared["Naam contactpersoon"] == "Contact Deelt Fonds"
+    for column in ("Naam contactpersoon", "E-mailadres contactpersoon", "Telefoon contactpersoon"):
+        assert withheld[column] == "(geen toestemming om te delen)"
+    assert "zwijgt@fonds.be" not in str(rows)
