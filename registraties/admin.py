@@ -185,9 +185,9 @@ class RegistratieAdmin(RegistratieExcelAdminMixin, DutchHistoryAdmin):
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
-            path("<path:object_id>/status/", self.admin_site.admin_view(self.status_view),
+            path("<int:object_id>/status/", self.admin_site.admin_view(self.status_view),
                  name=f"{prefix}_status"),
-            path("<path:object_id>/notitie/", self.admin_site.admin_view(self.notitie_view),
+            path("<int:object_id>/notitie/", self.admin_site.admin_view(self.notitie_view),
                  name=f"{prefix}_notitie"),
             *super().get_urls(),
         ]
