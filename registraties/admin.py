@@ -62,13 +62,8 @@ class StatusForm(forms.Form):
     verwittigen = forms.BooleanField(
         label=_("De organisatie per e-mail op de hoogte brengen"), required=False,
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == Status.NIET_ONTVANKELIJK and not data.get("reden", "").strip():
-            self.add_error("reden", forms.ValidationError(review.MSG_REASON_REQUIRED,
-                                                          code="reden_vereist"))
-        return data
+    # The rules (a reason for 'niet ontvankelijk', …) live in review.registratie_change_status;
+    # the views put its ValidationError on these fields.
 
 
 class NotitieForm(forms.Form):
@@ -294,16 +289,15 @@ class RegistratieAdmin(RegistratieExcelAdminMixin, DutchHistoryAdmin):
     def change_status(self, request, queryset):
         form = StatusForm(request.POST if "toepassen" in request.POST else None)
         if form.is_valid():
-            changed = unchanged = 0
-            for registratie in queryset.select_related("ronde"):
-                wijziging = review.registratie_change_status(
-                    registratie=registratie, status=form.cleaned_data["status"],
-                    reden=form.cleaned_data["reden"], door=request.user,
-                    notify=form.cleaned_data["verwittigen"])
-                if wijziging is None:
-                    unchanged += 1
-                else:
-                    changed += 1
+            try:
+                wijzigingen, unchanged = review.registraties_change_status(
+                    registraties=queryset.select_related("ronde"),
+                    status=form.cleaned_data["status"], reden=form.cleaned_data["reden"],
+                    door=request.user, notify=form.cleaned_data["verwittigen"])
+            except ValidationError as exc:
+                _add_errors(form, exc)
+        if form.is_bound and not form.errors:
+            changed = len(wijzigingen)
             label = Status(form.cleaned_data["status"]).label
             if changed:
                 self.message_user(request, ngettext(

@@ -1,14 +1,12 @@
 """Writes of the review workflow: status changes (detail page and batch action) and notes."""
 import logging
-import smtplib
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .constants import Status
 from .models import Notitie, Registratie, StatusWijziging
 
@@ -73,28 +71,42 @@ def registratie_change_status(
                  "gewijzigd_op"):
         setattr(registratie, name, getattr(locked, name))
     if notify:
-        sent = registratie_notify_status(registratie=locked, wijziging=wijziging)
-        if sent:
-            StatusWijziging.objects.filter(pk=wijziging.pk).update(organisatie_verwittigd=True)
-            wijziging.organisatie_verwittigd = True
+        _notify(wijziging)
     return wijziging
+
+
+def registraties_change_status(*, registraties, status: str, door, reden: str = "",
+                               notify: bool = False) -> tuple[list[StatusWijziging], int]:
+    """The batch form of ``registratie_change_status``: every row changes, or none does.
+
+    Returns the recorded changes and how many rows already had the status. E-mails go out
+    only after the whole batch is stored.
+    """
+    with transaction.atomic():
+        results = [registratie_change_status(registratie=registratie, status=status,
+                                             door=door, reden=reden)
+                   for registratie in registraties]
+    changed = [wijziging for wijziging in results if wijziging is not None]
+    if notify:
+        for wijziging in changed:
+            _notify(wijziging)
+    return changed, len(results) - len(changed)
+
+
+def _notify(wijziging: StatusWijziging) -> None:
+    if registratie_notify_status(registratie=wijziging.registratie, wijziging=wijziging):
+        StatusWijziging.objects.filter(pk=wijziging.pk).update(organisatie_verwittigd=True)
+        wijziging.organisatie_verwittigd = True
 
 
 def registratie_notify_status(*, registratie: Registratie, wijziging: StatusWijziging) -> bool:
     """Tell the organisation its new status by e-mail; a failing mail server is logged."""
-    context = {"registratie": registratie, "ronde": registratie.ronde, "wijziging": wijziging,
-               "status": Status(wijziging.naar).label}
-    message = EmailMessage(
-        subject=f"Uw registratie {registratie.referentie}: {Status(wijziging.naar).label}",
-        body=render_to_string("admin/registraties/email/status_gewijzigd.txt", context),
-        to=[registratie.contact_email],
-    )
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Statusmail kon niet verstuurd worden voor %s", registratie.referentie)
-        return False
-    return True
+    label = Status(wijziging.naar).label
+    return services.send_templated_mail(
+        template="status_gewijzigd", to=[registratie.contact_email],
+        subject=f"Uw registratie {registratie.referentie}: {label}",
+        context={"registratie": registratie, "ronde": registratie.ronde,
+                 "wijziging": wijziging, "status": label})
 
 
 def notitie_add(*, registratie: Registratie, auteur, tekst: str) -> Notitie:

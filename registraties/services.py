@@ -163,7 +163,7 @@ def edit_url(token: str, request=None) -> str:
     return _absolute(reverse("registraties:wijzigen", args=[token]), request)
 
 
-def _send(*, template: str, subject: str, to: list[str], context: dict) -> bool:
+def send_templated_mail(*, template: str, subject: str, to: list[str], context: dict) -> bool:
     """Send one text+HTML mail; a failing mail server is logged, never raised."""
     text = render_to_string(f"registraties/email/{template}.txt", context)
     html = render_to_string(f"registraties/email/{template}.html", context)
@@ -184,7 +184,7 @@ def registratie_send_confirmation(*, registratie: Registratie, token: str,
                                   request=None) -> bool:
     context = {"registratie": registratie, "ronde": registratie.ronde,
                "wijzig_url": edit_url(token, request)}
-    return _send(template="bevestiging", to=[registratie.contact_email], context=context,
+    return send_templated_mail(template="bevestiging", to=[registratie.contact_email], context=context,
                  subject=f"Bevestiging van uw registratie {registratie.referentie} – "
                          f"{registratie.ronde.titel}")
 
@@ -195,7 +195,7 @@ def registratie_notify_staff(*, registratie: Registratie, request=None) -> bool:
     context = {"registratie": registratie, "ronde": registratie.ronde,
                "beheer_url": _absolute(reverse("admin:registraties_registratie_change",
                                                args=[registratie.pk]), request)}
-    return _send(template="notificatie", to=[settings.ESFDO_MAILBOX], context=context,
+    return send_templated_mail(template="notificatie", to=[settings.ESFDO_MAILBOX], context=context,
                  subject=f"Nieuwe registratie {registratie.referentie}: {registratie.naam}")
 
 
@@ -228,7 +228,7 @@ def registratie_request_new_link(*, ronde: Ronde, ondernemingsnummer: str, email
     if registratie is None:
         return False
     token = registratie_renew_link(registratie=registratie)
-    _send(template="nieuwe_link", to=[registratie.contact_email],
+    send_templated_mail(template="nieuwe_link", to=[registratie.contact_email],
           subject=f"Uw nieuwe wijzigingslink voor {registratie.referentie}",
           context={"registratie": registratie, "ronde": ronde,
                    "wijzig_url": edit_url(token, request)})

@@ -92,3 +92,33 @@ def test_an_empty_note_is_refused(registratie, reviewer):
         review.notitie_add(registratie=registratie, auteur=reviewer, tekst=" ")
     assert error.value.message_dict["tekst"] == ["Schrijf eerst de tekst van de notitie."]
     assert not Notitie.objects.exists()
+
+
+def test_a_batch_changes_every_row_or_none(open_ronde, reviewer):
+    from tests.factories import make_registraties
+
+    first, second, third = make_registraties(open_ronde, 3, seed=9)
+    review.registratie_change_status(registratie=second, status=Status.IN_BEHANDELING,
+                                     door=reviewer)
+    # Back to 'ingediend' is refused for the second row only: the first must not change either.
+    with pytest.raises(ValidationError):
+        review.registraties_change_status(registraties=[first, second, third],
+                                          status=Status.INGEDIEND, door=reviewer)
+    assert StatusWijziging.objects.count() == 1
+    first.refresh_from_db()
+    assert first.status == Status.INGEDIEND and first.status_gewijzigd_door is None
+
+
+def test_a_batch_mails_each_changed_organisation_after_storing_all(open_ronde, reviewer):
+    from tests.factories import make_registraties
+
+    rows = make_registraties(open_ronde, 3, seed=10)
+    mail.outbox.clear()
+    changed, unchanged = review.registraties_change_status(
+        registraties=rows, status=Status.NIET_ONTVANKELIJK, door=reviewer,
+        reden="Geen netwerkorganisatie", notify=True)
+    assert (len(changed), unchanged) == (3, 0)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.contact_email for r in rows)
+    assert all("Geen netwerkorganisatie" in m.body for m in mail.outbox)
+    assert all(m.alternatives for m in mail.outbox)  # an HTML part, like every portal mail
+    assert StatusWijziging.objects.filter(organisatie_verwittigd=True).count() == 3
