@@ -2,6 +2,7 @@
 import pytest
 from django.urls import reverse
 
+from registraties.demo import demo_answers
 from tests.factories import make_registratie, make_registraties
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +14,12 @@ PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 def hostile(open_ronde):
     # Enough similar organisations around it for the suggestion engine to place it in a group.
     make_registraties(open_ronde, 12, seed=5)
-    return make_registratie(open_ronde, naam=f"Fonds {PAYLOAD}",
-                            competentie_uitdagingen=f"bim digitale bouwplannen {PAYLOAD}",
-                            sectoren=f"bouw {PAYLOAD}", keten=PAYLOAD,
-                            contact_naam=PAYLOAD)
+    # A twin of a clustered organisation, so that it shows up in a suggestion too.
+    twin = demo_answers(12, seed=5)[0]
+    twin.pop("ondernemingsnummer")
+    twin.update(naam=f"Fonds {PAYLOAD}", contact_naam=PAYLOAD,
+                competentie_uitdagingen=f"{twin['competentie_uitdagingen']} {PAYLOAD}")
+    return make_registratie(open_ronde, **twin)
 
 
 @pytest.mark.parametrize("page", ["list", "detail", "history", "overview", "suggestions"])
@@ -34,5 +37,5 @@ def test_visitor_markup_is_escaped_on_staff_pages(coordinator_client, hostile, o
     html = response.content.decode()
     assert '<script>alert("xss")' not in html
     assert "<img src=x onerror" not in html
-    if page in ("list", "detail"):
+    if page in ("list", "detail", "suggestions"):
         assert "&lt;script&gt;alert(" in html
