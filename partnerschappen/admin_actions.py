@@ -13,6 +13,8 @@ from . import services
 from .constants import Basis
 from .models import Partnerschap
 
+MSG_NIEMAND_AANVAARD = _("Er werd geen partnerschap aangemaakt: geen enkele geselecteerde "
+                         "registratie kan lid worden.")
 MSG_EEN_RONDE = _("Selecteer registraties van één ronde: een partnerschap hoort bij één ronde.")
 MSG_GEEN_RECHT = _("U hebt geen recht om partnerschappen te maken of te wijzigen.")
 MSG_KIES_EEN = _("Kies een bestaand partnerschap of geef een naam voor een nieuw partnerschap, "
@@ -93,6 +95,11 @@ def toevoegen_aan_partnerschap(modeladmin, request, queryset):
                     accepted.append(registratie)
                 except ValidationError as exc:
                     refused.append((registratie.naam, exc))
+            if not accepted:
+                # No empty partnership: say why each one was refused and stay on the list.
+                modeladmin.message_user(request, MSG_NIEMAND_AANVAARD, messages.ERROR)
+                _refusal_messages(request, refused)
+                return None
             partnerschap = services.partnerschap_create(
                 ronde=ronde, naam=form.cleaned_data["naam"].strip(), registraties=accepted,
                 basis=form.cleaned_data.get("basis") or Basis.GELIJKAARDIGE_UITDAGINGEN,

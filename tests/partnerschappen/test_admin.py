@@ -151,6 +151,19 @@ def test_the_batch_action_creates_a_partnership_from_the_selection(admin_client,
             "worden van een partnerschap.") in response.text
 
 
+def test_the_batch_action_creates_no_empty_partnership(admin_client, open_ronde,
+                                                      registratie_factory):
+    refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
+
+    response = admin_client.post(REGISTRATIES, action_post(
+        [refused], apply="1", naam="Leeg partnerschap", basis="keten"), follow=True)
+
+    assert not Partnerschap.objects.exists()
+    assert ("Er werd geen partnerschap aangemaakt: geen enkele geselecteerde registratie kan lid "
+            "worden.") in response.text
+    assert "Geweigerd vzw is niet ontvankelijk" in response.text
+
+
 def test_the_batch_action_adds_to_an_existing_partnership(admin_client, open_ronde,
                                                           registratie_factory):
     a, b = registratie_factory(), registratie_factory()
