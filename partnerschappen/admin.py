@@ -2,6 +2,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import path
@@ -41,6 +42,22 @@ class LidmaatschapInlineFormSet(forms.BaseInlineFormSet):
         services.validate_roles(rollen=rollen)
 
 
+class KnownLabelsAutocompleteSelect(AutocompleteSelect):
+    """Names the members already loaded for the page instead of one query per inline row."""
+
+    known_labels: dict[str, str] = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not selected or not selected <= self.known_labels.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in sorted(selected):
+            options.append(self.create_option(name, pk, self.known_labels[pk], selected,
+                                              len(options)))
+        return [(None, options, 0)]
+
+
 class LidmaatschapInline(admin.TabularInline):
     model = Lidmaatschap
     formset = LidmaatschapInlineFormSet
@@ -51,6 +68,17 @@ class LidmaatschapInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("registratie", "registratie__ronde")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        widget = formset.form.base_fields["registratie"].widget
+        widget = getattr(widget, "widget", widget)  # inside RelatedFieldWidgetWrapper
+        if obj is not None and isinstance(widget, AutocompleteSelect):
+            widget.__class__ = KnownLabelsAutocompleteSelect
+            widget.known_labels = {
+                str(lid.registratie_id): str(lid.registratie)
+                for lid in obj.lidmaatschappen.select_related("registratie")}
+        return formset
 
     @admin.display(description=_("status registratie"))
     def status_registratie(self, obj):

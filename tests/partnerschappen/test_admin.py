@@ -245,3 +245,28 @@ def test_staff_find_a_partnership_by_a_member_name(admin_client, open_ronde, reg
     assert response.context["cl"].result_count == 1
     assert "Met Bakkers" in response.text
     assert response.context["cl"].result_list[0].leden_count == 2
+
+
+def test_the_change_page_queries_stay_flat_as_members_are_added(admin_client, open_ronde,
+                                                                registratie_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Groeit",
+                                                registraties=[registratie_factory()])
+    url = reverse("admin:partnerschappen_partnerschap_change", args=[partnerschap.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    queries()  # warm caches (content types, permissions) so both counts compare like with like
+    few = queries()
+    for _ in range(7):
+        services.partnerschap_add_member(partnerschap=partnerschap,
+                                         registratie=registratie_factory())
+    html = admin_client.get(url).content.decode()
+    assert all(str(lid.registratie) in html for lid in partnerschap.lidmaatschappen.all())
+    assert queries() == few
