@@ -22,6 +22,9 @@ _PROVINCE_RANGES: tuple[tuple[int, int, str], ...] = (
     (9000, 9999, Provincie.OOST_VLAANDEREN),
 )
 
+BRUSSELS_POSTCODES: tuple[int, int] = next(
+    (first, last) for first, last, province in _PROVINCE_RANGES if province == Provincie.BRUSSEL)
+
 # Below this share of small companies (≤ 50 employees) the member base is flagged.
 SMALL_COMPANY_SHARE_THRESHOLD = 50
 

@@ -64,7 +64,12 @@ class RegistratieForm(forms.ModelForm):
     postcode = forms.CharField(
         label=_("Postcode"), max_length=10,
         error_messages=_required(_("Vul de postcode van uw zetel in.")),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+        # The page's script shows the Brussels question for these postcodes; the rule itself
+        # stays in eligibility.py.
+        widget=forms.TextInput(attrs={
+            "inputmode": "numeric", "autocomplete": "postal-code",
+            "data-brussel-van": eligibility.BRUSSELS_POSTCODES[0],
+            "data-brussel-tot": eligibility.BRUSSELS_POSTCODES[1]}),
     )
     website = forms.URLField(label=_("Website"), required=False, max_length=300,
                              assume_scheme="https",
@@ -146,7 +151,7 @@ class RegistratieForm(forms.ModelForm):
                                     "zetel in Brussel met een werking die voor een belangrijk "
                                     "deel op de Vlaamse arbeidsmarkt gericht is."),
             "toelichting_werking": _("Alleen nodig als uw zetel in het Brussels Hoofdstedelijk "
-                                     "Gewest ligt (postcode 1000–1299): beschrijf welk deel "
+                                     "Gewest ligt (postcode %(van)d–%(tot)d): beschrijf welk deel "
                                      "van uw activiteiten op de Vlaamse arbeidsmarkt gericht "
                                      "is."),
             "bereid_tot_partnerschap": _("Voorwaarde 3. ESF&DO brengt organisaties samen in "
@@ -212,6 +217,9 @@ class RegistratieForm(forms.ModelForm):
                         "contact_functie": "organization-title", "website": "url"}
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
+        van, tot = eligibility.BRUSSELS_POSTCODES
+        help_text = self.fields["toelichting_werking"].help_text
+        self.fields["toelichting_werking"].help_text = help_text % {"van": van, "tot": tot}
         self.helper = self._build_helper()
 
     @staticmethod

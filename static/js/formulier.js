@@ -10,16 +10,20 @@
     var input = el.querySelector("input, textarea, select");
     el.hidden = !(show || hasError(el) || (input && input.value.trim() !== ""));
   }
-  function isBrussels(value) {
-    var n = parseInt((value || "").trim(), 10);
-    return /^\s*\d{4}\s*$/.test(value || "") && n >= 1000 && n <= 1299;
+  // The range comes from the server (data-brussel-van/-tot on the postcode field).
+  function isBrussels(input) {
+    var value = input.value || "";
+    var n = parseInt(value.trim(), 10);
+    var van = parseInt(input.getAttribute("data-brussel-van"), 10);
+    var tot = parseInt(input.getAttribute("data-brussel-tot"), 10);
+    return /^\s*\d{4}\s*$/.test(value) && n >= van && n <= tot;
   }
   function update() {
     var postcode = field("postcode");
     var rechtsvorm = field("rechtsvorm");
     var type = field("type_organisatie");
     var themaAndere = document.querySelector('input[name="themas"][value="andere"]');
-    toggle("blok_toelichting_werking", postcode && isBrussels(postcode.value));
+    toggle("blok_toelichting_werking", postcode && isBrussels(postcode));
     toggle("blok_rechtsvorm_andere", rechtsvorm && rechtsvorm.value === "andere");
     toggle("blok_type_andere", type && type.value === "andere");
     toggle("blok_thema_andere", themaAndere && themaAndere.checked);

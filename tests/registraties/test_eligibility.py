@@ -150,3 +150,16 @@ def test_other_organisation_type_is_flagged():
                                               (None, False)])
 def test_member_base_of_mostly_large_companies_is_flagged(aandeel, flagged):
     assert (Vlag.GROTE_ONDERNEMINGEN in flags(aandeel_kleine_ondernemingen=aandeel)) is flagged
+
+
+def test_province_codes_are_those_of_django_localflavor():
+    from localflavor.be.be_provinces import PROVINCE_CHOICES
+
+    from registraties.constants import Provincie
+
+    assert set(Provincie.values) == {code for code, _label in PROVINCE_CHOICES}
+
+
+def test_every_belgian_postcode_has_exactly_one_province():
+    for postcode in range(1000, 10000):
+        assert eligibility.province_for_postcode(postcode) in {p.value for p in Provincie}
