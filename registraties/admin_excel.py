@@ -178,7 +178,7 @@ class RegistratieExcelAdminMixin:
             digest = hashlib.sha256(content).hexdigest()
             if not result.has_errors:
                 request.session[_SESSION_KEY] = {
-                    "digest": digest, "ronde": ronde.pk,
+                    "digest": digest, "ronde": ronde.pk, "acties": result.actions,
                     "bestand": base64.b64encode(content).decode("ascii"),
                 }
             context.update(result=result, ronde=ronde, digest=digest,
@@ -194,7 +194,7 @@ class RegistratieExcelAdminMixin:
             return HttpResponseRedirect(reverse("admin:registraties_registratie_excel_import"))
         ronde = Ronde.objects.get(pk=stored["ronde"])
         result = registraties_import(ronde=ronde, source=base64.b64decode(stored["bestand"]),
-                                     dry_run=False)
+                                     dry_run=False, expected_actions=stored.get("acties"))
         del request.session[_SESSION_KEY]
         if not result.saved:
             context.update(result=result, ronde=ronde,

@@ -67,6 +67,10 @@ class ImportResult:
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 
+    @property
+    def actions(self) -> list[str]:
+        return [row.action for row in self.rows]
+
 
 def read_rows(source: BinaryIO | bytes) -> tuple[list[str], list[tuple[int, list]]]:
     """The header and the non-empty rows (with their Excel row number) of the first sheet."""
@@ -123,11 +127,14 @@ def _unchanged(stored: dict, cleaned: dict) -> bool:
     return True
 
 
-def registraties_import(*, ronde: Ronde, source: BinaryIO | bytes, dry_run: bool = True) -> ImportResult:
+def registraties_import(*, ronde: Ronde, source: BinaryIO | bytes, dry_run: bool = True,
+                        expected_actions: list[str] | None = None) -> ImportResult:
     """Validate every row with RegistratieForm; without dry_run and errors, save them all.
 
     The enterprise number is the key: a row whose number the round already holds updates
-    that registration; any invalid row means nothing is saved.
+    that registration; any invalid row means nothing is saved. With ``expected_actions``
+    (what the preview showed: new, update, unchanged per row) nothing is saved either when
+    the database changed in between so that a row would now do something else.
     """
     resource = RegistratieResource()
     columns = resource.importable_columns()
@@ -193,6 +200,12 @@ def registraties_import(*, ronde: Ronde, source: BinaryIO | bytes, dry_run: bool
     if not body and not file_errors:
         result.file_errors.append(_("Het bestand bevat geen registraties."))
     if dry_run or result.has_errors:
+        return result
+    if expected_actions is not None and expected_actions != result.actions:
+        result.file_errors.append(_(
+            "Sinds de voorvertoning zijn registraties van deze ronde gewijzigd of bijgekomen, "
+            "zodat de import nu iets anders zou doen. Er werd niets geïmporteerd: laad het "
+            "bestand opnieuw voor een nieuwe voorvertoning."))
         return result
 
     with transaction.atomic():

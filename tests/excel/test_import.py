@@ -234,3 +234,18 @@ def test_import_command_names_the_bad_row_and_saves_nothing(open_ronde, tmp_path
         call_command("import_registraties", str(path), "--ronde", open_ronde.slug, "--opslaan",
                      stdout=io.StringIO())
     assert not Registratie.objects.exists()
+
+
+def test_confirm_saves_nothing_when_the_round_changed_since_the_preview(open_ronde):
+    content = sheet_with_rows([new_row()])
+    preview = registraties_import(ronde=open_ronde, source=content)
+    assert preview.actions == [NEW]
+    # Meanwhile the organisation registers itself through the form.
+    make_registratie(open_ronde, ondernemingsnummer="0417497106", naam="Eigen antwoorden")
+
+    result = registraties_import(ronde=open_ronde, source=content, dry_run=False,
+                                 expected_actions=preview.actions)
+
+    assert not result.saved
+    assert any("Sinds de voorvertoning" in error for error in result.errors)
+    assert Registratie.objects.get().naam == "Eigen antwoorden"
