@@ -1,0 +1,52 @@
+"""Retention: personal data of rounds closed longer ago than the privacy statement allows."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from verkenning.models import Ronde
+
+from .models import Registratie
+
+# The privacy statement (templates/verkenning/privacy.html) promises at most five years.
+RETENTION_YEARS = 5
+PERSONAL_FIELDS = ("contact_naam", "contact_functie", "contact_email", "contact_telefoon")
+ANONYMISED_EMAIL = "geanonimiseerd@invalid"
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    rondes: list[str]
+    registraties: int
+    history_rows: int
+
+
+def rondes_past_retention(*, years: int = RETENTION_YEARS, now=None):
+    now = now or timezone.now()
+    return Ronde.objects.filter(sluit_op__lt=now - timedelta(days=365 * years))
+
+
+def personal_data_anonymise(*, years: int = RETENTION_YEARS, dry_run: bool = True,
+                            now=None) -> RetentionResult:
+    """Blank the contact person of every registration (and its history) in old rounds.
+
+    The organisations' own answers stay: they are no personal data and the rounds' figures
+    remain useful. Idempotent; with ``dry_run`` it only counts.
+    """
+    rondes = list(rondes_past_retention(years=years, now=now))
+    registraties = Registratie.objects.filter(ronde__in=rondes).exclude(
+        contact_email=ANONYMISED_EMAIL)
+    history = Registratie.history.filter(ronde__in=rondes).exclude(
+        contact_email=ANONYMISED_EMAIL)
+    result = RetentionResult(rondes=[r.titel for r in rondes],
+                             registraties=registraties.count(), history_rows=history.count())
+    if dry_run:
+        return result
+    blank = {"contact_naam": "", "contact_functie": "", "contact_telefoon": "",
+             "contact_email": ANONYMISED_EMAIL}
+    with transaction.atomic():
+        # update(): no new history rows that would copy the data once more.
+        registraties.update(wijzig_token_hash=None, **blank)
+        history.update(**blank)
+    return result
