@@ -1,10 +1,12 @@
 """Staff admin of partnerships: list with warnings, members inline, and the suggestions page."""
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,10 @@ class LidmaatschapInlineFormSet(forms.BaseInlineFormSet):
                 except ValidationError as exc:
                     form.add_error("registratie", exc)
         services.validate_roles(rollen=rollen)
+
+
+MSG_GELIJKTIJDIG = _("Er werd niets bewaard: iemand anders wijzigde de leden van dit "
+                     "partnerschap intussen. Bekijk de leden hieronder en probeer opnieuw.")
 
 
 class KnownLabelsAutocompleteSelect(AutocompleteSelect):
@@ -124,6 +130,15 @@ class PartnerschapAdmin(DutchHistoryAdmin):
                            "themas", "notities"]}),
         (_("Geschiedenis"), {"fields": ["aangemaakt_door", "aangemaakt_op", "gewijzigd_op"]}),
     ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            # The page was stale: someone saved members meanwhile and the database refused
+            # what this save would break (one regisseur, each member once). Nothing was saved.
+            self.message_user(request, MSG_GELIJKTIJDIG, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_actions(self, request):
         actions = super().get_actions(request)

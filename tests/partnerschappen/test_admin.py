@@ -85,6 +85,25 @@ def test_the_admin_form_refuses_two_regisseurs(admin_client, open_ronde, registr
     assert not Partnerschap.objects.exists()
 
 
+def test_a_stale_page_that_would_add_a_second_regisseur_saves_nothing(admin_client, open_ronde,
+                                                                      registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Bestaand", registraties=[])
+    url = reverse("admin:partnerschappen_partnerschap_change", args=[partnerschap.pk])
+    # Loaded while the partnership had no members; meanwhile a colleague adds a regisseur.
+    services.partnerschap_add_member(partnerschap=partnerschap, registratie=a, rol=LidRol.REGISSEUR)
+
+    response = admin_client.post(url, inline_post(
+        {"ronde": open_ronde.pk, "naam": "Hernoemd"}, [{"registratie": b.pk, "rol": "regisseur"}]),
+        follow=True)
+
+    assert response.status_code == 200
+    assert "iemand anders wijzigde de leden van dit partnerschap intussen" in response.text
+    partnerschap.refresh_from_db()
+    assert partnerschap.naam == "Bestaand"
+    assert list(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == [a.pk]
+
+
 def test_the_admin_can_hand_the_regierol_to_another_member(admin_client, open_ronde,
                                                            registratie_factory):
     a, b = registratie_factory(), registratie_factory()
