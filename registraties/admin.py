@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from stdnum.be import vat
 
 from partnerschappen.admin_actions import REGISTRATIE_ACTIONS
+from partnerschappen.models import Lidmaatschap
 from portaal.admin import DutchHistoryAdmin
 from portaal.history import readable_changes
 from verkenning.models import Ronde
@@ -346,12 +347,8 @@ def _as_ondernemingsnummer(term: str) -> str:
     return compact if compact.isdigit() and len(compact) == 10 else ""
 
 
-def _memberships(registratie) -> list | None:
-    """The partnerships the registration belongs to; None while partnerships do not exist."""
-    try:
-        from partnerschappen.models import Lidmaatschap
-    except ImportError:
-        return None
+def _memberships(registratie) -> list:
+    """The partnerships the registration belongs to, with links to them."""
     rows = (Lidmaatschap.objects.filter(registratie=registratie)
             .select_related("partnerschap").order_by("partnerschap__naam"))
     return [{

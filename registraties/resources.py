@@ -4,11 +4,12 @@ from datetime import datetime
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
+
+from partnerschappen.models import Lidmaatschap
 
 from .constants import Gewest, Provincie, Rechtsvorm, Rol, Status, Thema, TypeOrganisatie, Vaardigheid, Vlag
 from .models import Registratie
@@ -229,15 +230,6 @@ def _moment(attribute, header):
                   width=17, readonly=True)
 
 
-def has_lidmaatschappen() -> bool:
-    """Whether the partnerships app has given registrations their memberships yet."""
-    try:
-        Registratie._meta.get_field("lidmaatschappen")
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
 # The columns, in the order of the sheet.
 COLUMNS = (
     "referentie",
@@ -288,10 +280,8 @@ COLUMNS = (
 
 def partnership_names(registratie_ids: list[int]) -> dict[int, list[str]]:
     """{registration id: sorted names of the partnerships it is a member of}, in one query."""
-    if not has_lidmaatschappen() or not registratie_ids:
+    if not registratie_ids:
         return {}
-    from partnerschappen.models import Lidmaatschap
-
     names: dict[int, list[str]] = {}
     pairs = (Lidmaatschap.objects.filter(registratie_id__in=registratie_ids)
              .order_by("partnerschap__naam").values_list("registratie_id", "partnerschap__naam"))
