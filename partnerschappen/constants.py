@@ -2,11 +2,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registraties.constants import Rol
-
-# The four actions of the call are the registration's roles; a member takes on some of them.
-Actie = Rol
-
 
 class Basis(models.TextChoices):
     """Why these organisations sit around one table (the call's three bases)."""
@@ -17,7 +12,7 @@ class Basis(models.TextChoices):
     ANDERE = "andere", _("andere basis")
 
 
-class Status(models.TextChoices):
+class PartnerschapStatus(models.TextChoices):
     VOORSTEL = "voorstel", _("voorstel")
     IN_GESPREK = "in_gesprek", _("in gesprek")
     GEVORMD = "gevormd", _("gevormd")

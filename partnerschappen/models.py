@@ -5,15 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registraties.constants import Rol, Thema
+from registraties.constants import Actie, Thema
 from registraties.fields import ChoiceListField
 
-from .constants import Basis, LidRol, Status
+from .constants import Basis, LidRol, PartnerschapStatus
 
 
 class PartnerschapQuerySet(models.QuerySet):
     def active(self) -> "PartnerschapQuerySet":
-        return self.exclude(status=Status.AFGEHAAKT)
+        return self.exclude(status=PartnerschapStatus.AFGEHAAKT)
 
 
 class Partnerschap(models.Model):
@@ -24,8 +24,8 @@ class Partnerschap(models.Model):
                              default=Basis.GELIJKAARDIGE_UITDAGINGEN)
     basis_andere = models.CharField(_("andere basis"), max_length=300, blank=True, default="")
     themas = ChoiceListField(_("thema's"), choices_enum=Thema)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.VOORSTEL, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=PartnerschapStatus.choices,
+                              default=PartnerschapStatus.VOORSTEL, db_index=True)
     notities = models.TextField(_("notities"), blank=True, default="")
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -47,7 +47,7 @@ class Partnerschap(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status != Status.AFGEHAAKT
+        return self.status != PartnerschapStatus.AFGEHAAKT
 
 
 class Lidmaatschap(models.Model):
@@ -59,7 +59,7 @@ class Lidmaatschap(models.Model):
                                     verbose_name=_("registratie"))
     rol = models.CharField(_("rol in het partnerschap"), max_length=20, choices=LidRol.choices,
                            default=LidRol.PARTNER)
-    acties = ChoiceListField(_("acties"), choices_enum=Rol)
+    acties = ChoiceListField(_("acties"), choices_enum=Actie)
     toegevoegd_op = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -7,29 +7,34 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from registraties.constants import Rol
-from registraties.constants import Status as RegistratieStatus
+from registraties import review
+from registraties.constants import Actie
 from registraties.models import Registratie
 from verkenning.models import Ronde
 
-from .constants import Basis, LidRol, Status
+from .constants import Basis, LidRol, PartnerschapStatus
 from .models import Lidmaatschap, Partnerschap
 
-MSG_ANDERE_RONDE = _("%(naam)s hoort bij een andere ronde. Voeg alleen registraties van de ronde "
-                     "'%(ronde)s' toe.")
-MSG_NIET_ONTVANKELIJK = _("%(naam)s is niet ontvankelijk en kan geen lid worden van een "
-                          "partnerschap.")
-MSG_MEERDERE_REGISSEURS = _("Een partnerschap heeft hoogstens één regisseur. Duid één lid aan als "
-                            "regisseur en maak de andere leden partner.")
-MSG_AL_LID = _("%(naam)s is al lid van dit partnerschap.")
+# A partnership brings organisations around one table: one alone is no partnership.
+MIN_MEMBERS = 2
 
-WARN_GEEN_REGISSEUR = _("Nog geen regisseur: duid het lid aan dat de regierol opneemt.")
-WARN_ACTIES_ONBEMAND = _("Niemand neemt deze acties op: %(acties)s.")
-WARN_OOK_ELDERS = _("%(naam)s is ook lid van een ander actief partnerschap: %(andere)s.")
-WARN_TE_BEOORDELEN = _("Nog te beoordelen (ingediend of in behandeling): %(namen)s.")
-WARN_INTUSSEN_NIET_ONTVANKELIJK = _("%(naam)s is intussen niet ontvankelijk verklaard: haal dit "
+MSG_TOO_FEW = _("Een partnerschap heeft minstens %(min)d leden. Voeg leden toe of kies meer "
+                "registraties.")
+MSG_OTHER_ROUND = _("%(naam)s hoort bij een andere ronde. Voeg alleen registraties van de ronde "
+                     "'%(ronde)s' toe.")
+MSG_NOT_ELIGIBLE = _("%(naam)s is niet ontvankelijk en kan geen lid worden van een "
+                          "partnerschap.")
+MSG_SECOND_REGISSEUR = _("Een partnerschap heeft hoogstens één regisseur. Duid één lid aan als "
+                            "regisseur en maak de andere leden partner.")
+MSG_ALREADY_MEMBER = _("%(naam)s is al lid van dit partnerschap.")
+
+WARN_NO_REGISSEUR = _("Nog geen regisseur: duid het lid aan dat de regierol opneemt.")
+WARN_ACTIONS_UNCOVERED = _("Niemand neemt deze acties op: %(acties)s.")
+WARN_ALSO_ELSEWHERE = _("%(naam)s is ook lid van een ander actief partnerschap: %(andere)s.")
+WARN_TO_REVIEW = _("Nog te beoordelen (ingediend of in behandeling): %(namen)s.")
+WARN_REFUSED_SINCE = _("%(naam)s is intussen niet ontvankelijk verklaard: haal dit "
                                     "lid uit het partnerschap.")
-WARN_GEEN_LEDEN = _("Dit partnerschap heeft nog geen leden.")
+WARN_NO_MEMBERS = _("Dit partnerschap heeft nog geen leden.")
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,10 @@ def validate_member(*, ronde: Ronde, registratie: Registratie) -> None:
     """Raise a ValidationError when this registration cannot join a partnership of ``ronde``."""
     errors = []
     if registratie.ronde_id != ronde.pk:
-        errors.append(ValidationError(MSG_ANDERE_RONDE, code="andere_ronde",
+        errors.append(ValidationError(MSG_OTHER_ROUND, code="andere_ronde",
                                       params={"naam": registratie.naam, "ronde": str(ronde)}))
-    if registratie.status == RegistratieStatus.NIET_ONTVANKELIJK:
-        errors.append(ValidationError(MSG_NIET_ONTVANKELIJK, code="niet_ontvankelijk",
+    if registratie.status == review.REFUSED:
+        errors.append(ValidationError(MSG_NOT_ELIGIBLE, code="niet_ontvankelijk",
                                       params={"naam": registratie.naam}))
     if errors:
         raise ValidationError(errors)
@@ -59,13 +64,23 @@ def validate_member(*, ronde: Ronde, registratie: Registratie) -> None:
 def validate_roles(*, rollen: Iterable[str]) -> None:
     """At most one member directs the partnership (the regierol)."""
     if sum(1 for rol in rollen if rol == LidRol.REGISSEUR) > 1:
-        raise ValidationError(MSG_MEERDERE_REGISSEURS, code="meerdere_regisseurs")
+        raise ValidationError(MSG_SECOND_REGISSEUR, code="meerdere_regisseurs")
+
+
+def validate_member_count(count: int) -> None:
+    """No empty or one-member partnership: it needs at least MIN_MEMBERS members."""
+    if count < MIN_MEMBERS:
+        raise ValidationError(MSG_TOO_FEW, code="te_weinig_leden", params={"min": MIN_MEMBERS})
 
 
 def validate_members(*, ronde: Ronde, members: Iterable[tuple[Registratie, str]]) -> None:
     """Every rule on a whole membership list of (registration, role) pairs at once."""
     members = list(members)
     errors: list[ValidationError] = []
+    try:
+        validate_member_count(len({registratie.pk for registratie, _rol in members}))
+    except ValidationError as exc:
+        errors.extend(exc.error_list)
     for registratie, _rol in members:
         try:
             validate_member(ronde=ronde, registratie=registratie)
@@ -94,7 +109,7 @@ def partnerschap_create(
     basis: str = Basis.GELIJKAARDIGE_UITDAGINGEN,
     basis_andere: str = "",
     themas: Sequence[str] = (),
-    status: str = Status.VOORSTEL,
+    status: str = PartnerschapStatus.VOORSTEL,
     notities: str = "",
     user=None,
 ) -> Partnerschap:
@@ -127,7 +142,7 @@ def partnerschap_add_member(
     validate_member(ronde=partnerschap.ronde, registratie=registratie)
     existing = list(partnerschap.lidmaatschappen.values_list("registratie_id", "rol"))
     if any(pk == registratie.pk for pk, _rol in existing):
-        raise ValidationError(MSG_AL_LID, code="al_lid", params={"naam": registratie.naam})
+        raise ValidationError(MSG_ALREADY_MEMBER, code="al_lid", params={"naam": registratie.naam})
     validate_roles(rollen=[r for _pk, r in existing] + [rol])
     return Lidmaatschap.objects.create(
         partnerschap=partnerschap, registratie=registratie, rol=rol,
@@ -161,7 +176,7 @@ def warnings_for_partnerships(partnerschappen: Sequence[Partnerschap]
     elsewhere: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for registratie_id, partnerschap_id, naam in (
         Lidmaatschap.objects.filter(registratie_id__in=registratie_pks)
-        .exclude(partnerschap__status=Status.AFGEHAAKT)
+        .exclude(partnerschap__status=PartnerschapStatus.AFGEHAAKT)
         .order_by("partnerschap__naam", "partnerschap_id")
         .values_list("registratie_id", "partnerschap_id", "partnerschap__naam")
     ):
@@ -177,29 +192,29 @@ def warnings_for_partnerships(partnerschappen: Sequence[Partnerschap]
 def _warnings(partnerschap, leden, elsewhere) -> list[PartnershipWarning]:
     warnings: list[PartnershipWarning] = []
     if not leden:
-        return [PartnershipWarning("geen_leden", str(WARN_GEEN_LEDEN))]
+        return [PartnershipWarning("geen_leden", str(WARN_NO_MEMBERS))]
     if not any(lid.rol == LidRol.REGISSEUR for lid in leden):
-        warnings.append(PartnershipWarning("geen_regisseur", str(WARN_GEEN_REGISSEUR)))
+        warnings.append(PartnershipWarning("geen_regisseur", str(WARN_NO_REGISSEUR)))
     taken = {actie for lid in leden for actie in lid.acties or []}
-    missing = [label for code, label in Rol.choices if code not in taken]
+    missing = [label for code, label in Actie.choices if code not in taken]
     if missing:
         warnings.append(PartnershipWarning(
-            "acties_onbemand", str(WARN_ACTIES_ONBEMAND) % {"acties": _names(map(str, missing))}))
+            "acties_onbemand", str(WARN_ACTIONS_UNCOVERED) % {"acties": _names(map(str, missing))}))
     for lid in leden:
         others = [naam for pk, naam in elsewhere.get(lid.registratie_id, [])
                   if pk != partnerschap.pk]
         if others:
-            warnings.append(PartnershipWarning("ook_elders", str(WARN_OOK_ELDERS) % {
+            warnings.append(PartnershipWarning("ook_elders", str(WARN_ALSO_ELSEWHERE) % {
                 "naam": lid.registratie.naam, "andere": _names(others)}))
     for lid in leden:
-        if lid.registratie.status == RegistratieStatus.NIET_ONTVANKELIJK:
+        if lid.registratie.status == review.REFUSED:
             warnings.append(PartnershipWarning("niet_ontvankelijk", str(
-                WARN_INTUSSEN_NIET_ONTVANKELIJK) % {"naam": lid.registratie.naam}))
-    to_review = [lid.registratie.naam for lid in leden if lid.registratie.status in (
-        RegistratieStatus.INGEDIEND, RegistratieStatus.IN_BEHANDELING)]
+                WARN_REFUSED_SINCE) % {"naam": lid.registratie.naam}))
+    to_review = [lid.registratie.naam for lid in leden
+                 if lid.registratie.status in review.TO_REVIEW]
     if to_review:
         warnings.append(PartnershipWarning("te_beoordelen",
-                                           str(WARN_TE_BEOORDELEN) % {"namen": _names(to_review)}))
+                                           str(WARN_TO_REVIEW) % {"namen": _names(to_review)}))
     return warnings
 
 

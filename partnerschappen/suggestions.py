@@ -10,19 +10,23 @@ members it is true of, and the Dutch explanation is written from those facts onl
 import hashlib
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import networkx as nx
+import snowballstemmer
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registraties.constants import Rol, Thema, Vaardigheid
+from registraties import review
+from registraties.constants import Actie, Thema, Vaardigheid
 from registraties.models import Registratie
 from verkenning.models import Ronde
 
-from .constants import Basis, Status
+from .constants import Basis, PartnerschapStatus
 from .models import Lidmaatschap
 
 MIN_SIZE = 3
@@ -56,12 +60,16 @@ _PC = re.compile(r"\b(\d{3})(?:\.\d{1,2})?\b")
 _SECTOR_SPLIT = re.compile(r"[,;/&+]|\ben\b|\bof\b")
 
 
+_STEMMER = snowballstemmer.stemmer("dutch")
+# A Snowball stemmer keeps the word it works on in the instance: one thread at a time.
+_STEMMER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=16_384)
 def stem(word: str) -> str:
-    """A crude Dutch stem so that 'werknemer' and 'werknemers' count as one word."""
-    for suffix, keep in (("en", 5), ("s", 4), ("e", 4)):
-        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
-            return word[: -len(suffix)]
-    return word
+    """The Snowball Dutch stem, so that 'werknemer' and 'werknemers' count as one word."""
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
@@ -431,10 +439,10 @@ def describe(members: Sequence[Profile], *, cohesion: float = 0.0,
     for v, pks in _shared(members, lambda p: p.challenge, 2)[:8]:
         facts.append(Fact("uitdaging", v, _word_label(members, v, pks), pks))
 
-    action_members = {code: [p.pk for p in members if code in p.rollen] for code in Rol.values}
-    covered = [code for code in Rol.values if action_members[code]]
-    missing = [code for code in Rol.values if not action_members[code]]
-    directors = action_members[Rol.REGIE]
+    action_members = {code: [p.pk for p in members if code in p.rollen] for code in Actie.values}
+    covered = [code for code in Actie.values if action_members[code]]
+    missing = [code for code in Actie.values if not action_members[code]]
+    directors = action_members[Actie.REGIE]
     centrality = centrality or {}
     regisseur = min(directors, key=lambda pk: (-centrality.get(pk, 0.0), pk)) if directors \
         else None
@@ -481,7 +489,7 @@ def explain(suggestion: Suggestion) -> list[str]:
         facts = suggestion.facts_of(kind)
         if facts:
             lines.append(str(sentence) % {"lijst": _fact_list(facts, total)})
-    action_label = dict(Rol.choices)
+    action_label = dict(Actie.choices)
     if not suggestion.missing_actions:
         lines.append(str(_("Samen nemen ze alle vier de acties van de oproep op.")))
     else:
@@ -491,7 +499,7 @@ def explain(suggestion: Suggestion) -> list[str]:
         lines.append(str(_("Ontbreekt nog: %(acties)s. Zoek een partner die dat opneemt.")) % {
             "acties": ", ".join(str(action_label[code]) for code in suggestion.missing_actions)})
     if suggestion.regisseur is not None:
-        others = len(suggestion.action_members.get(Rol.REGIE, [])) - 1
+        others = len(suggestion.action_members.get(Actie.REGIE, [])) - 1
         line = str(_("Regierol: %(naam)s is bereid die op te nemen.")) % {
             "naam": suggestion.names[suggestion.regisseur]}
         if others > 0:
@@ -545,9 +553,9 @@ PROFILE_FIELDS = ("pk", "ronde_id", "naam", "referentie", "status", "themas", "v
 
 def candidates(ronde: Ronde):
     """The round's eligible registrations that are not in an active partnership yet."""
-    in_active = Lidmaatschap.objects.exclude(partnerschap__status=Status.AFGEHAAKT).values(
+    in_active = Lidmaatschap.objects.exclude(partnerschap__status=PartnerschapStatus.AFGEHAAKT).values(
         "registratie_id")
-    return (Registratie.objects.filter(ronde=ronde).eligible().exclude(pk__in=in_active)
+    return (review.eligible(Registratie.objects.filter(ronde=ronde)).exclude(pk__in=in_active)
             .only(*[f for f in PROFILE_FIELDS if f != "pk"]).order_by("pk"))
 
 

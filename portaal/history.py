@@ -12,6 +12,11 @@ HIDDEN_FIELDS = {"gewijzigd_op", "aangemaakt_op", "volgnummer", "laatste_volgnum
 EMPTY = "–"
 
 
+def user_display(user) -> str:
+    """A staff member as colleagues know them: full name, else the username."""
+    return user.get_full_name() or user.get_username()
+
+
 def field_display(model, name: str, value, *, limit: int | None = 120) -> str:
     """One field's value for people: choice labels, 'ja'/'nee', local dates, names of users."""
     field = model._meta.get_field(name)
@@ -29,7 +34,7 @@ def field_display(model, name: str, value, *, limit: int | None = 120) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if hasattr(value, "get_full_name"):
-        return value.get_full_name() or value.get_username()
+        return user_display(value)
     text = str(value)
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 

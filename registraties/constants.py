@@ -39,7 +39,7 @@ class Vaardigheid(models.TextChoices):
     ANDERE = "andere", _("andere vaardigheden")
 
 
-class Rol(models.TextChoices):
+class Actie(models.TextChoices):
     """The four actions of a partnership in the call."""
 
     REGIE = "regie", _("samenwerking (regierol)")
@@ -70,7 +70,7 @@ class Provincie(models.TextChoices):
     WEST_VLAANDEREN = "VWV", _("West-Vlaanderen")
 
 
-class Status(models.TextChoices):
+class RegistratieStatus(models.TextChoices):
     INGEDIEND = "ingediend", _("ingediend")
     IN_BEHANDELING = "in_behandeling", _("in behandeling")
     ONTVANKELIJK = "ontvankelijk", _("ontvankelijk")

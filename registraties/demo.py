@@ -6,7 +6,7 @@ so that bundling them into partnerships has something to find.
 import random
 from dataclasses import dataclass
 
-from .constants import Rechtsvorm, Rol, Thema, TypeOrganisatie, Vaardigheid
+from .constants import Actie, Rechtsvorm, Thema, TypeOrganisatie, Vaardigheid
 
 
 def valid_ondernemingsnummer(rng: random.Random) -> str:
@@ -126,7 +126,7 @@ TYPES_BY_WEIGHT = (
 
 def _rollen(rng: random.Random, index: int) -> list[str]:
     # Every group gets someone willing to direct, and the four actions spread over members.
-    all_roles = list(Rol.values)
+    all_roles = list(Actie.values)
     first = all_roles[index % 4]
     extra = rng.sample(all_roles, rng.randint(0, 2))
     return list(dict.fromkeys([first, *extra]))

@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import eligibility
+from . import eligibility, ondernemingsnummer
 from .constants import (
+    Actie,
     Gewest,
     Provincie,
     Rechtsvorm,
-    Rol,
-    Status,
+    RegistratieStatus,
     Thema,
     TypeOrganisatie,
     Vaardigheid,
@@ -30,15 +30,14 @@ ondernemingsnummer_validator = RegexValidator(
 )
 
 
+CONTACT_FIELDS = ("contact_naam", "contact_functie", "contact_email", "contact_telefoon")
+# What refresh_derived() computes from the answers; written together with them.
+DERIVED_FIELDS = ("gewest", "provincie", "vlaggen")
+
+
 class RegistratieQuerySet(models.QuerySet):
     def with_choice(self, field_name: str, code: str) -> "RegistratieQuerySet":
         return self.filter(self.model._meta.get_field(field_name).has_choice(code))
-
-    def to_review(self) -> "RegistratieQuerySet":
-        return self.filter(status__in=[Status.INGEDIEND, Status.IN_BEHANDELING])
-
-    def eligible(self) -> "RegistratieQuerySet":
-        return self.exclude(status=Status.NIET_ONTVANKELIJK)
 
 
 class Registratie(models.Model):
@@ -83,7 +82,7 @@ class Registratie(models.Model):
     themas = ChoiceListField(_("thema's"), choices_enum=Thema)
     thema_andere = models.CharField(_("ander thema"), max_length=300, blank=True, default="")
     vaardigheden = ChoiceListField(_("generieke vaardigheden"), choices_enum=Vaardigheid)
-    rollen = ChoiceListField(_("acties binnen een partnerschap"), choices_enum=Rol)
+    rollen = ChoiceListField(_("acties binnen een partnerschap"), choices_enum=Actie)
     sectoren = models.CharField(_("sectoren"), max_length=500)
     paritaire_comites = models.CharField(_("paritaire comités"), max_length=300, blank=True,
                                          default="")
@@ -104,8 +103,8 @@ class Registratie(models.Model):
     privacy_akkoord = models.BooleanField(_("akkoord met de privacyverklaring"), default=False)
 
     # Review
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.INGEDIEND, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=RegistratieStatus.choices,
+                              default=RegistratieStatus.INGEDIEND, db_index=True)
     status_gewijzigd_op = models.DateTimeField(_("status gewijzigd op"), null=True, blank=True)
     status_gewijzigd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -187,13 +186,17 @@ class Registratie(models.Model):
     @property
     def ondernemingsnummer_opgemaakt(self) -> str:
         """The enterprise number as people write it: 0417.497.106."""
-        n = self.ondernemingsnummer
-        return f"{n[:4]}.{n[4:7]}.{n[7:]}" if len(n) == 10 else n
+        return ondernemingsnummer.display(self.ondernemingsnummer)
 
-    def answer_sections(self):
-        from .selectors import registratie_answer_sections
+    def contact_for_partners(self) -> dict[str, str] | None:
+        """The contact person as prospective partners may see it: only with consent.
 
-        return registratie_answer_sections(self)
+        None when the organisation did not agree to share it (``toestemming_delen``);
+        every page, mail or file that shows members to each other goes through this.
+        """
+        if not self.toestemming_delen:
+            return None
+        return {name: getattr(self, name) for name in CONTACT_FIELDS}
 
     def labels(self, field_name: str) -> list[str]:
         return self._meta.get_field(field_name).labels(getattr(self, field_name))
@@ -240,8 +243,8 @@ class StatusWijziging(models.Model):
     registratie = models.ForeignKey(Registratie, on_delete=models.CASCADE,
                                     related_name="statuswijzigingen",
                                     verbose_name=_("registratie"))
-    van = models.CharField(_("van"), max_length=20, choices=Status.choices)
-    naar = models.CharField(_("naar"), max_length=20, choices=Status.choices)
+    van = models.CharField(_("van"), max_length=20, choices=RegistratieStatus.choices)
+    naar = models.CharField(_("naar"), max_length=20, choices=RegistratieStatus.choices)
     reden = models.TextField(_("reden"), blank=True, default="")
     door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                              blank=True, related_name="+", verbose_name=_("door"))
@@ -254,7 +257,7 @@ class StatusWijziging(models.Model):
         ordering = ["-op", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(naar=Status.NIET_ONTVANKELIJK) | ~Q(reden=""),
+                condition=~Q(naar=RegistratieStatus.NIET_ONTVANKELIJK) | ~Q(reden=""),
                 name="statuswijziging_reden_bij_niet_ontvankelijk",
             ),
         ]

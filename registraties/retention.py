@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from verkenning.models import Ronde
 
-from .models import Registratie
+from .models import CONTACT_FIELDS, Registratie
 
 # The privacy statement (templates/verkenning/privacy.html) promises at most five years.
 RETENTION_YEARS = 5
-PERSONAL_FIELDS = ("contact_naam", "contact_functie", "contact_email", "contact_telefoon")
 ANONYMISED_EMAIL = "geanonimiseerd@invalid"
 
 
@@ -43,8 +42,7 @@ def personal_data_anonymise(*, years: int = RETENTION_YEARS, dry_run: bool = Tru
                              registraties=registraties.count(), history_rows=history.count())
     if dry_run:
         return result
-    blank = {"contact_naam": "", "contact_functie": "", "contact_telefoon": "",
-             "contact_email": ANONYMISED_EMAIL}
+    blank = {name: "" for name in CONTACT_FIELDS} | {"contact_email": ANONYMISED_EMAIL}
     with transaction.atomic():
         # update(): no new history rows that would copy the data once more.
         registraties.update(wijzig_token_hash=None, **blank)

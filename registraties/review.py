@@ -1,16 +1,22 @@
-"""Writes of the review workflow: status changes (detail page and batch action) and notes."""
+"""The review workflow: which statuses wait for a reviewer, which changes are allowed, and its writes."""
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .constants import Status
+from . import mails
+from .constants import RegistratieStatus
 from .models import Notitie, Registratie, StatusWijziging
 
 logger = logging.getLogger(__name__)
+
+# Waiting for a reviewer ("Te beoordelen"), and judged.
+TO_REVIEW = (RegistratieStatus.INGEDIEND, RegistratieStatus.IN_BEHANDELING)
+DECIDED = (RegistratieStatus.ONTVANKELIJK, RegistratieStatus.NIET_ONTVANKELIJK)
+REFUSED = RegistratieStatus.NIET_ONTVANKELIJK
 
 MSG_REASON_REQUIRED = _(
     "Geef een reden op waarom de registratie niet ontvankelijk is. "
@@ -23,14 +29,41 @@ MSG_NOT_BACK_TO_SUBMITTED = _(
 )
 MSG_EMPTY_NOTE = _("Schrijf eerst de tekst van de notitie.")
 STATUS_CHANGE_REASON = "Status gewijzigd van ‘{van}’ naar ‘{naar}’"
+REOPENED_AFTER_EDIT = "De organisatie wijzigde haar antwoorden na de beoordeling."
+
+
+def to_review(queryset: QuerySet) -> QuerySet:
+    return queryset.filter(status__in=TO_REVIEW)
+
+
+def eligible(queryset: QuerySet) -> QuerySet:
+    """Registrations not refused: candidates for partnerships."""
+    return queryset.exclude(status=REFUSED)
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """The statuses staff can set: every status but ‘ingediend’, which only a submission sets."""
+    return [(code, label) for code, label in RegistratieStatus.choices
+            if code != RegistratieStatus.INGEDIEND]
+
+
+def suggested_status(current: str) -> str:
+    """The step a reviewer most likely takes next, preselected in the status form."""
+    if current == RegistratieStatus.INGEDIEND:
+        return RegistratieStatus.IN_BEHANDELING
+    return RegistratieStatus.ONTVANKELIJK
+
+
+def reason_required(status: str) -> bool:
+    return status == REFUSED
 
 
 def _check_status_change(*, registratie: Registratie, status: str, reden: str) -> None:
-    if status not in Status.values:
+    if status not in RegistratieStatus.values:
         raise ValidationError(MSG_UNKNOWN_STATUS, code="onbekende_status")
-    if status == Status.INGEDIEND and registratie.status != Status.INGEDIEND:
+    if status not in dict(status_choices()) and registratie.status != status:
         raise ValidationError(MSG_NOT_BACK_TO_SUBMITTED, code="niet_terug_naar_ingediend")
-    if status == Status.NIET_ONTVANKELIJK and not reden.strip():
+    if reason_required(status) and not reden.strip():
         raise ValidationError({"reden": MSG_REASON_REQUIRED}, code="reden_vereist")
 
 
@@ -44,9 +77,10 @@ def registratie_change_status(
 ) -> StatusWijziging | None:
     """Move a registration to ``status`` and record who did it, when, from what and why.
 
-    The one entrance for status changes: the detail page and the batch action both call it.
-    Returns None when the registration already has that status (nothing is recorded).
-    Raises ValidationError, with nothing saved, when the change is not allowed.
+    The one entrance for status changes: the detail page, the batch action and an
+    organisation's edit after a decision all call it. Returns None when the registration
+    already has that status (nothing is recorded). Raises ValidationError, with nothing
+    saved, when the change is not allowed.
     """
     reden = (reden or "").strip()
     _check_status_change(registratie=registratie, status=status, reden=reden)
@@ -62,7 +96,7 @@ def registratie_change_status(
         locked.status_gewijzigd_op = now
         locked.status_gewijzigd_door = door
         locked._change_reason = STATUS_CHANGE_REASON.format(
-            van=Status(wijziging.van).label, naar=Status(status).label)
+            van=RegistratieStatus(wijziging.van).label, naar=RegistratieStatus(status).label)
         locked._history_user = door
         locked.save(update_fields=["status", "status_reden", "status_gewijzigd_op",
                                    "status_gewijzigd_door", "gewijzigd_op"])
@@ -93,20 +127,19 @@ def registraties_change_status(*, registraties, status: str, door, reden: str = 
     return changed, len(results) - len(changed)
 
 
+def registratie_reopen_after_edit(*, registratie: Registratie) -> StatusWijziging | None:
+    """A judgement on answers that changed since no longer holds: back to the reviewers."""
+    if registratie.status not in DECIDED:
+        return None
+    return registratie_change_status(registratie=registratie,
+                                     status=RegistratieStatus.IN_BEHANDELING, door=None,
+                                     reden=REOPENED_AFTER_EDIT)
+
+
 def _notify(wijziging: StatusWijziging) -> None:
-    if registratie_notify_status(registratie=wijziging.registratie, wijziging=wijziging):
+    if mails.registratie_notify_status(registratie=wijziging.registratie, wijziging=wijziging):
         StatusWijziging.objects.filter(pk=wijziging.pk).update(organisatie_verwittigd=True)
         wijziging.organisatie_verwittigd = True
-
-
-def registratie_notify_status(*, registratie: Registratie, wijziging: StatusWijziging) -> bool:
-    """Tell the organisation its new status by e-mail; a failing mail server is logged."""
-    label = Status(wijziging.naar).label
-    return services.send_templated_mail(
-        template="status_gewijzigd", to=[registratie.contact_email],
-        subject=f"Uw registratie {registratie.referentie}: {label}",
-        context={"registratie": registratie, "ronde": registratie.ronde,
-                 "wijziging": wijziging, "status": label})
 
 
 def notitie_add(*, registratie: Registratie, auteur, tekst: str) -> Notitie:

@@ -13,9 +13,10 @@ from django.views.generic import FormView, TemplateView
 from verkenning.models import Ronde
 from verkenning.views import RondeContextMixin
 
-from . import services
-from .forms import MSG_DUBBEL, LinkKwijtForm, RegistratieForm
+from . import mails, services
+from .forms import MSG_DUPLICATE, LinkKwijtForm, RegistratieForm
 from .models import Registratie
+from .selectors import registratie_answer_sections
 
 SESSION_KEY = "laatste_registratie"
 # The confirmation shows contact details: on a shared computer it must not stay readable.
@@ -57,14 +58,14 @@ class InteresseView(RondeContextMixin, FormView):
             submission = services.registratie_submit(ronde=self.get_ronde(),
                                                      data=form.cleaned_data)
         except services.DuplicateRegistration:
-            form.add_error("ondernemingsnummer", ValidationError(MSG_DUBBEL, code="dubbel"))
+            form.add_error("ondernemingsnummer", ValidationError(MSG_DUPLICATE, code="dubbel"))
             return self.form_invalid(form)
         except services.RoundClosed:
             return self.render_closed()
         registratie = submission.registratie
-        services.registratie_send_confirmation(registratie=registratie, token=submission.token,
-                                               request=self.request)
-        services.registratie_notify_staff(registratie=registratie, request=self.request)
+        mails.registratie_send_confirmation(registratie=registratie, token=submission.token,
+                                            request=self.request)
+        mails.registratie_notify_staff(registratie=registratie, request=self.request)
         remember_for_confirmation(self.request, registratie)
         return HttpResponseRedirect(reverse("registraties:bevestiging"), status=303)
 
@@ -81,6 +82,8 @@ class BevestigingView(TemplateView):
                        if pk else None)
         context["registratie"] = registratie
         context["ronde"] = registratie.ronde if registratie else None
+        context["answer_sections"] = registratie_answer_sections(registratie) \
+            if registratie else []
         return context
 
 
@@ -111,7 +114,7 @@ class WijzigenView(View):
         try:
             services.registratie_update(registratie=self.registratie, data=form.cleaned_data)
         except services.DuplicateRegistration:
-            form.add_error("ondernemingsnummer", ValidationError(MSG_DUBBEL, code="dubbel"))
+            form.add_error("ondernemingsnummer", ValidationError(MSG_DUPLICATE, code="dubbel"))
             return self._render(form)
         remember_for_confirmation(request, self.registratie)
         messages.success(request, _("Uw wijzigingen zijn bewaard."))

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from registraties import services
 from registraties.demo import demo_answers, valid_ondernemingsnummer
+from registraties.models import Registratie
 from verkenning.models import Ronde
 
 _rng = random.Random(42)
@@ -60,6 +61,18 @@ def form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def registratie_build(*, ronde, volgnummer: int, data: dict, **extra):
+    """An unsaved registration numbered ``volgnummer`` with its answers and derived fields.
+
+    For bulk loads (bulk_create in tests and benchmarks) that keep the round's counter
+    right themselves; everything else goes through ``services.registratie_submit``.
+    """
+    registratie = Registratie(ronde=ronde, volgnummer=volgnummer,
+                              referentie=ronde.format_referentie(volgnummer), **extra)
+    services.apply_answers(registratie, data)
+    return registratie
 
 
 def make_registratie(ronde, **overrides):

@@ -19,10 +19,8 @@ class RondeAdmin(DutchHistoryAdmin):
     inlines = [ContactpersoonInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # Stored references carry the prefix; changing it would break their uniqueness.
-        if obj is not None and obj.registraties.exists():
-            return ["referentie_prefix"]
-        return []
+        return ["referentie_prefix"] if obj is not None and obj.prefix_is_frozen else []
+
     fieldsets = [
         (None, {"fields": ["titel", "slug", "ondertitel", "opent_op", "sluit_op",
                            "referentie_prefix"]}),

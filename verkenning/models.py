@@ -117,13 +117,18 @@ class Ronde(models.Model):
             self.referentie_prefix = self._free_prefix()
         super().save(*args, **kwargs)
 
+    @property
+    def prefix_is_frozen(self) -> bool:
+        """Stored references carry the prefix: once there are any, it can no longer change
+        (their uniqueness depends on it)."""
+        return self.pk is not None and self.registraties.exists()
+
     def clean(self):
         super().clean()
         if self.pk is None:
             return
         stored = Ronde.objects.filter(pk=self.pk).values_list("referentie_prefix", flat=True)
-        if (stored and stored[0] != self.referentie_prefix
-                and self.registraties.exists()):
+        if stored and stored[0] != self.referentie_prefix and self.prefix_is_frozen:
             raise ValidationError({"referentie_prefix": _(
                 "Deze ronde heeft al registraties met referenties die met %(prefix)s beginnen; "
                 "de prefix kan niet meer veranderen.") % {"prefix": stored[0]}})

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('rol', models.CharField(choices=[('regisseur', 'regisseur (regierol)'), ('partner', 'partner')], default='partner', max_length=20, verbose_name='rol in het partnerschap')),
-                ('acties', registraties.fields.ChoiceListField(choices_enum=registraties.constants.Rol, verbose_name='acties')),
+                ('acties', registraties.fields.ChoiceListField(choices_enum=registraties.constants.Actie, verbose_name='acties')),
                 ('toegevoegd_op', models.DateTimeField(blank=True, editable=False, verbose_name='toegevoegd op')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('rol', models.CharField(choices=[('regisseur', 'regisseur (regierol)'), ('partner', 'partner')], default='partner', max_length=20, verbose_name='rol in het partnerschap')),
-                ('acties', registraties.fields.ChoiceListField(choices_enum=registraties.constants.Rol, verbose_name='acties')),
+                ('acties', registraties.fields.ChoiceListField(choices_enum=registraties.constants.Actie, verbose_name='acties')),
                 ('toegevoegd_op', models.DateTimeField(auto_now_add=True, verbose_name='toegevoegd op')),
                 ('registratie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lidmaatschappen', to='registraties.registratie', verbose_name='registratie')),
                 ('partnerschap', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lidmaatschappen', to='partnerschappen.partnerschap', verbose_name='partnerschap')),

@@ -21,9 +21,9 @@ def _make_round(count: int):
 
     from django.utils import timezone
 
-    from registraties import services
     from registraties.demo import demo_answers
     from registraties.models import Registratie
+    from tests.factories import registratie_build
     from verkenning.models import Ronde
 
     now = timezone.now()
@@ -33,13 +33,13 @@ def _make_round(count: int):
     objects = []
     for number, answers in enumerate(demo_answers(count, seed=count), start=1):
         answers["ondernemingsnummer"] = f"{number:08d}{97 - (number % 97):02d}"
-        objects.append(services.registratie_build(ronde=ronde, volgnummer=number, data=answers))
+        objects.append(registratie_build(ronde=ronde, volgnummer=number, data=answers))
     Registratie.objects.bulk_create(objects, batch_size=1000)
     return ronde
 
 
 def _ours(queryset, path) -> None:
-    from registraties.exports import registraties_export
+    from registraties.excel.export import registraties_export
 
     registraties_export(queryset=queryset, target=path)
 
@@ -48,7 +48,7 @@ def _floor(queryset, path) -> None:
     """openpyxl write-only, appending the same rows the Resource produces."""
     from openpyxl import Workbook
 
-    from registraties.resources import RegistratieResource
+    from registraties.excel.columns import RegistratieResource
 
     resource = RegistratieResource()
     export_row = resource.row_exporter()

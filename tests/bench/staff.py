@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from registraties.admin.overview import registratie_overview
 from registraties.models import Registratie
-from registraties.overview import registratie_overview
 from tests.staff.helpers import bulk_registraties
 from verkenning.models import Ronde
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnerschappen.suggestions import suggest_partnerships
-from partnerschappen.synthetic import (
+from tests.synthetic import (
     adjusted_rand_index,
     insert_round,
     pairwise_scores,

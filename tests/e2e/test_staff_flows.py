@@ -16,8 +16,9 @@ from playwright.sync_api import expect
 from partnerschappen import services as partnerschap_services
 from partnerschappen.models import Lidmaatschap, Partnerschap
 from partnerschappen.suggestions import suggest_partnerships
-from registraties.admin import RegistratieAdmin
-from registraties.constants import Gewest, Status
+from registraties import review
+from registraties.admin.registratie import RegistratieAdmin
+from registraties.constants import Gewest, RegistratieStatus
 from registraties.models import Notitie, Registratie, StatusWijziging
 from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from tests.factories import make_registraties
@@ -45,22 +46,23 @@ def ronde(live_server):
                                  referentie_prefix="BEH")
     registraties = make_registraties(ronde, REGISTRATION_COUNT, seed=2021)
     # Some registrations are already reviewed, so "still to review" leaves rows out.
-    by_status = {Status.IN_BEHANDELING: [], Status.ONTVANKELIJK: [], Status.NIET_ONTVANKELIJK: []}
+    by_status = {RegistratieStatus.IN_BEHANDELING: [], RegistratieStatus.ONTVANKELIJK: [],
+                 RegistratieStatus.NIET_ONTVANKELIJK: []}
     for index, registratie in enumerate(registraties):
         if index % 5 == 1:
-            by_status[Status.IN_BEHANDELING].append(registratie.pk)
+            by_status[RegistratieStatus.IN_BEHANDELING].append(registratie.pk)
         elif index % 5 == 2:
-            by_status[Status.ONTVANKELIJK].append(registratie.pk)
+            by_status[RegistratieStatus.ONTVANKELIJK].append(registratie.pk)
         elif index % 9 == 8:
-            by_status[Status.NIET_ONTVANKELIJK].append(registratie.pk)
+            by_status[RegistratieStatus.NIET_ONTVANKELIJK].append(registratie.pk)
     for status, pks in by_status.items():
         Registratie.objects.filter(pk__in=pks).update(
             status=status, status_reden="Geen werking in Vlaanderen."
-            if status == Status.NIET_ONTVANKELIJK else "")
+            if status == RegistratieStatus.NIET_ONTVANKELIJK else "")
     brussels = Registratie.objects.filter(ronde=ronde, gewest=Gewest.BRUSSEL)
     # The flows below need Brussels rows both still to review and already reviewed.
-    assert brussels.to_review().count() >= 2
-    assert brussels.exclude(status__in=[Status.INGEDIEND, Status.IN_BEHANDELING]).exists()
+    assert review.to_review(brussels).count() >= 2
+    assert brussels.exclude(status__in=[RegistratieStatus.INGEDIEND, RegistratieStatus.IN_BEHANDELING]).exists()
     return ronde
 
 
@@ -126,7 +128,7 @@ def staff_browser(recording, live_server):
 
 
 def status_label(code: str) -> str:
-    return str(Status(code).label)
+    return str(RegistratieStatus(code).label)
 
 
 def filter_group(page, title: str):
@@ -187,7 +189,7 @@ def test_coordinator_reviews_every_brussels_registration_still_to_review(
     expect(page).to_have_url(re.compile(r"/beheer/registraties/registratie/"))
     expect(filter_group(page, "status").locator("li.selected")).to_have_text(
         "Te beoordelen (ingediend of in behandeling)")
-    all_to_review = Registratie.objects.filter(ronde=ronde).to_review()
+    all_to_review = review.to_review(Registratie.objects.filter(ronde=ronde))
     expect(page.locator("#result_list tbody tr")).to_have_count(all_to_review.count())
 
     click_filter(page, "gewest", "Brussels Hoofdstedelijk Gewest")
@@ -197,7 +199,7 @@ def test_coordinator_reviews_every_brussels_registration_still_to_review(
 
     expected = Registratie.objects.filter(
         ronde=ronde, gewest=Gewest.BRUSSEL,
-        status__in=[Status.INGEDIEND, Status.IN_BEHANDELING])
+        status__in=[RegistratieStatus.INGEDIEND, RegistratieStatus.IN_BEHANDELING])
     expected_refs = sorted(expected.values_list("referentie", flat=True))
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(len(expected_refs))
@@ -255,10 +257,10 @@ def test_coordinator_reviews_every_brussels_registration_still_to_review(
     expect(history.last).to_contain_text("de organisatie (via het formulier)")
 
     chosen.refresh_from_db()
-    assert chosen.status == Status.ONTVANKELIJK
+    assert chosen.status == RegistratieStatus.ONTVANKELIJK
     assert chosen.status_gewijzigd_door == coordinator
     wijziging = StatusWijziging.objects.get(registratie=chosen)
-    assert (wijziging.van, wijziging.naar, wijziging.door) == (old_status, Status.ONTVANKELIJK,
+    assert (wijziging.van, wijziging.naar, wijziging.door) == (old_status, RegistratieStatus.ONTVANKELIJK,
                                                                coordinator)
     assert list(Notitie.objects.filter(registratie=chosen).values_list("tekst", "auteur")) == [
         (note, coordinator.pk)]
@@ -270,11 +272,11 @@ def test_coordinator_reviews_every_brussels_registration_still_to_review(
     expect(page.locator("#content h2").first).to_have_text(ronde.titel)
     in_round = Registratie.objects.filter(ronde=ronde)
     assert kpi(page, "registraties") == REGISTRATION_COUNT
-    assert kpi(page, "te beoordelen") == to_review_before - 1 == in_round.to_review().count()
+    assert kpi(page, "te beoordelen") == to_review_before - 1 == review.to_review(in_round).count()
     by_status = chart_numbers(page, "status")
     assert by_status["ontvankelijk"] == ontvankelijk_before + 1
     assert by_status == {str(label): in_round.filter(status=code).count()
-                         for code, label in Status.choices}
+                         for code, label in RegistratieStatus.choices}
     assert chart_numbers(page, "gewest")["Brussels Hoofdstedelijk Gewest"] == \
         in_round.filter(gewest=Gewest.BRUSSEL).count()
 
@@ -367,7 +369,7 @@ def test_coordinator_turns_a_suggestion_into_a_partnership_and_exports_a_filtere
     expect(page.locator("#id_naam")).to_have_value(partnerschap.naam)
 
     # Add a member by hand through the autocomplete of the members inline.
-    newcomer = (Registratie.objects.filter(ronde=ronde, status=Status.INGEDIEND)
+    newcomer = (Registratie.objects.filter(ronde=ronde, status=RegistratieStatus.INGEDIEND)
                 .exclude(pk__in=suggestion.members).order_by("referentie").first())
     count = len(suggestion.members)
     empty_row = page.locator(f"#lidmaatschappen-{count}")
@@ -485,7 +487,7 @@ def test_reviewer_changes_a_status_but_reaches_neither_export_nor_suggestions(
     assert "spreadsheetml" not in response.headers.get("content-type", "")
 
     # But the reviewer can move a registration through the workflow.
-    registratie = Registratie.objects.filter(ronde=ronde, status=Status.INGEDIEND) \
+    registratie = Registratie.objects.filter(ronde=ronde, status=RegistratieStatus.INGEDIEND) \
         .order_by("referentie").first()
     page.locator("#result_list").get_by_role("link", name=registratie.referentie,
                                              exact=True).click()
@@ -501,7 +503,7 @@ def test_reviewer_changes_a_status_but_reaches_neither_export_nor_suggestions(
     expect(page.locator("input[name='_save']")).to_have_count(0)
 
     registratie.refresh_from_db()
-    assert registratie.status == Status.IN_BEHANDELING
+    assert registratie.status == RegistratieStatus.IN_BEHANDELING
     assert registratie.status_gewijzigd_door == reviewer
     assert StatusWijziging.objects.get(registratie=registratie).door == reviewer
     staff.check_clean()
@@ -510,12 +512,12 @@ def test_reviewer_changes_a_status_but_reaches_neither_export_nor_suggestions(
 def test_coordinator_bundles_selected_registrations_with_the_batch_action(
         staff_browser, ronde, coordinator, tmp_path):
     in_round = Registratie.objects.filter(ronde=ronde).order_by("referentie")
-    already, other_member = list(in_round.filter(status=Status.INGEDIEND)[:2])
+    already, other_member = list(in_round.filter(status=RegistratieStatus.INGEDIEND)[:2])
     bestaand = partnerschap_services.partnerschap_create(
         ronde=ronde, naam="Bestaande tafel", registraties=[already, other_member], user=coordinator)
-    refused = in_round.filter(status=Status.NIET_ONTVANKELIJK).first()
-    fresh = in_round.filter(status=Status.ONTVANKELIJK).first()
-    later = in_round.filter(status=Status.IN_BEHANDELING).first()
+    refused = in_round.filter(status=RegistratieStatus.NIET_ONTVANKELIJK).first()
+    fresh = in_round.filter(status=RegistratieStatus.ONTVANKELIJK).first()
+    later = in_round.filter(status=RegistratieStatus.IN_BEHANDELING).first()
 
     staff = staff_browser()
     page = staff.page
@@ -595,7 +597,7 @@ def test_coordinator_bundles_selected_registrations_with_the_batch_action(
 
 
 def test_full_history_page_is_in_dutch_with_readable_values(staff_browser, ronde, coordinator):
-    registratie = Registratie.objects.filter(ronde=ronde, status=Status.INGEDIEND) \
+    registratie = Registratie.objects.filter(ronde=ronde, status=RegistratieStatus.INGEDIEND) \
         .order_by("referentie").first()
     staff = staff_browser()
     page = staff.page
@@ -616,7 +618,7 @@ def test_full_history_page_is_in_dutch_with_readable_values(staff_browser, ronde
 
 
 def test_partnership_export_notice_counts_what_the_file_holds(staff_browser, ronde, coordinator):
-    leden = list(Registratie.objects.filter(ronde=ronde, status=Status.INGEDIEND)
+    leden = list(Registratie.objects.filter(ronde=ronde, status=RegistratieStatus.INGEDIEND)
                  .order_by("referentie")[:3])
     partnerschap = partnerschap_services.partnerschap_create(ronde=ronde, naam="Drie leden",
                                                              registraties=leden)

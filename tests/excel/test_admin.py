@@ -206,8 +206,8 @@ def test_partnership_action_exports_members_for_coordinators_only(rf, coordinato
     from django.contrib import admin
     from django.core.exceptions import PermissionDenied
 
+    from partnerschappen.admin.actions import partnerschappen_excel_export
     from partnerschappen.models import Lidmaatschap, Partnerschap
-    from registraties.admin_excel import partnerschappen_excel_export
 
     partnerschap = Partnerschap.objects.create(naam="Zorg en welzijn", ronde=open_ronde)
     Lidmaatschap.objects.create(partnerschap=partnerschap,

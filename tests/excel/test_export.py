@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl.utils.escape import unescape
 
 from partnerschappen.models import Lidmaatschap, Partnerschap
-from registraties.exports import registraties_export
+from registraties.excel.columns import RegistratieResource
+from registraties.excel.export import registraties_export
 from registraties.models import Registratie
-from registraties.resources import RegistratieResource
 from tests.excel.conftest import cells_by_header, read_sheet
 from tests.factories import make_registratie, make_registraties
 

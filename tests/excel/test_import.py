@@ -5,10 +5,10 @@ import pytest
 from django.forms.models import model_to_dict
 from openpyxl import Workbook, load_workbook
 
-from registraties.exports import registraties_export
-from registraties.imports import IMPORT_REASON, NEW, UNCHANGED, UPDATE, registraties_import
+from registraties.excel.columns import RegistratieResource
+from registraties.excel.export import registraties_export
+from registraties.excel.imports import IMPORT_REASON, NEW, UNCHANGED, UPDATE, registraties_import
 from registraties.models import Registratie
-from registraties.resources import RegistratieResource
 from tests.factories import make_registratie
 
 pytestmark = pytest.mark.django_db

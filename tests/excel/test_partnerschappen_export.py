@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from partnerschappen.excel import partnerschappen_export
 from partnerschappen.models import Lidmaatschap, Partnerschap
-from registraties.exports import partnerschappen_export
 from tests.excel.conftest import read_sheet
 from tests.factories import make_registratie
 

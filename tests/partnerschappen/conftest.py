@@ -1,7 +1,7 @@
 """Registrations of one round for the partnership tests, with the statuses the rules care about."""
 import pytest
 
-from registraties.constants import Status
+from registraties.constants import RegistratieStatus
 from registraties.models import Registratie
 from tests.factories import make_registratie
 
@@ -14,7 +14,7 @@ def with_status(registratie: Registratie, status: str) -> Registratie:
 
 @pytest.fixture
 def registratie_factory(open_ronde):
-    def make(ronde=None, *, status=Status.ONTVANKELIJK, **overrides):
+    def make(ronde=None, *, status=RegistratieStatus.ONTVANKELIJK, **overrides):
         return with_status(make_registratie(ronde or open_ronde, **overrides), status)
 
     return make

@@ -6,7 +6,7 @@ from django.urls import reverse
 from partnerschappen import services
 from partnerschappen.constants import LidRol
 from partnerschappen.models import Lidmaatschap, Partnerschap
-from registraties.constants import Status as RegistratieStatus
+from registraties.constants import RegistratieStatus
 from tests.factories import RondeFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,8 @@ def test_the_list_shows_members_and_warnings_in_flat_queries(
 
 def test_the_change_page_shows_the_warnings(admin_client, open_ronde, registratie_factory):
     member = registratie_factory(naam="Te Beoordelen vzw", status=RegistratieStatus.INGEDIEND)
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[member])
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P",
+                                                registraties=[member, registratie_factory()])
 
     response = admin_client.get(reverse("admin:partnerschappen_partnerschap_change",
                                         args=[partnerschap.pk]))
@@ -65,7 +66,8 @@ def test_the_admin_form_refuses_a_member_that_is_not_eligible(
     refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
 
     response = admin_client.post(reverse("admin:partnerschappen_partnerschap_add"), inline_post(
-        {"ronde": open_ronde.pk}, [{"registratie": refused.pk, "rol": "partner"}]))
+        {"ronde": open_ronde.pk}, [{"registratie": refused.pk, "rol": "partner"},
+                                   {"registratie": registratie_factory().pk, "rol": "partner"}]))
 
     assert response.status_code == 200
     assert ("Geweigerd vzw is niet ontvankelijk en kan geen lid worden van een partnerschap."
@@ -87,21 +89,27 @@ def test_the_admin_form_refuses_two_regisseurs(admin_client, open_ronde, registr
 
 def test_a_stale_page_that_would_add_a_second_regisseur_saves_nothing(admin_client, open_ronde,
                                                                       registratie_factory):
-    a, b = registratie_factory(), registratie_factory()
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Bestaand", registraties=[])
+    a, b, x, y = (registratie_factory() for _ in range(4))
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Bestaand",
+                                                registraties=[x, y])
+    lx, ly = partnerschap.lidmaatschappen.order_by("pk")
     url = reverse("admin:partnerschappen_partnerschap_change", args=[partnerschap.pk])
-    # Loaded while the partnership had no members; meanwhile a colleague adds a regisseur.
+    # Loaded while the partnership had no regisseur; meanwhile a colleague adds one.
     services.partnerschap_add_member(partnerschap=partnerschap, registratie=a, rol=LidRol.REGISSEUR)
 
     response = admin_client.post(url, inline_post(
-        {"ronde": open_ronde.pk, "naam": "Hernoemd"}, [{"registratie": b.pk, "rol": "regisseur"}]),
+        {"ronde": open_ronde.pk, "naam": "Hernoemd"}, [
+            {"id": lx.pk, "partnerschap": partnerschap.pk, "registratie": x.pk, "rol": "partner"},
+            {"id": ly.pk, "partnerschap": partnerschap.pk, "registratie": y.pk, "rol": "partner"},
+            {"registratie": b.pk, "rol": "regisseur"}], initial=2),
         follow=True)
 
     assert response.status_code == 200
     assert "iemand anders wijzigde de leden van dit partnerschap intussen" in response.text
     partnerschap.refresh_from_db()
     assert partnerschap.naam == "Bestaand"
-    assert list(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == [a.pk]
+    assert set(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == {
+        a.pk, x.pk, y.pk}
 
 
 def test_the_admin_can_hand_the_regierol_to_another_member(admin_client, open_ronde,
@@ -125,15 +133,29 @@ def test_the_admin_can_hand_the_regierol_to_another_member(admin_client, open_ro
 
 def test_the_admin_records_who_created_a_partnership(admin_client, admin_user, open_ronde,
                                                      registratie_factory):
-    a = registratie_factory()
+    a, b = registratie_factory(), registratie_factory()
 
     response = admin_client.post(reverse("admin:partnerschappen_partnerschap_add"), inline_post(
-        {"ronde": open_ronde.pk}, [{"registratie": a.pk, "rol": "regisseur", "acties": ["regie"]}]))
+        {"ronde": open_ronde.pk}, [{"registratie": a.pk, "rol": "regisseur", "acties": ["regie"]},
+                                   {"registratie": b.pk, "rol": "partner", "acties": ["leren"]}]))
 
     assert response.status_code == 302
     partnerschap = Partnerschap.objects.get()
     assert partnerschap.aangemaakt_door == admin_user
-    assert partnerschap.lidmaatschappen.get().acties == ["regie"]
+    assert partnerschap.lidmaatschappen.get(registratie=a).acties == ["regie"]
+
+
+@pytest.mark.parametrize("members", [0, 1])
+def test_the_admin_form_refuses_a_partnership_of_fewer_than_two(admin_client, open_ronde,
+                                                                 registratie_factory, members):
+    rows = [{"registratie": registratie_factory().pk, "rol": "partner"} for _ in range(members)]
+
+    response = admin_client.post(reverse("admin:partnerschappen_partnerschap_add"),
+                                 inline_post({"ronde": open_ronde.pk}, rows))
+
+    assert response.status_code == 200
+    assert "Een partnerschap heeft minstens 2 leden." in response.text
+    assert not Partnerschap.objects.exists()
 
 
 def action_post(registraties, **extra) -> dict:
@@ -143,14 +165,15 @@ def action_post(registraties, **extra) -> dict:
 
 def test_the_batch_action_first_asks_which_partnership(admin_client, open_ronde, registratie_factory):
     a = registratie_factory(naam="Alfa vzw")
-    services.partnerschap_create(ronde=open_ronde, naam="Bestaand partnerschap")
+    services.partnerschap_create(ronde=open_ronde, naam="Bestaand partnerschap",
+                                 registraties=[registratie_factory(), registratie_factory()])
 
     response = admin_client.post(REGISTRATIES, action_post([a]))
 
     assert response.status_code == 200
     assert "Alfa vzw" in response.text
     assert "Bestaand partnerschap" in response.text
-    assert not Lidmaatschap.objects.exists()
+    assert not Lidmaatschap.objects.filter(registratie=a).exists()
 
 
 def test_the_batch_action_creates_a_partnership_from_the_selection(admin_client, open_ronde,
@@ -178,21 +201,35 @@ def test_the_batch_action_creates_no_empty_partnership(admin_client, open_ronde,
         [refused], apply="1", naam="Leeg partnerschap", basis="keten"), follow=True)
 
     assert not Partnerschap.objects.exists()
-    assert ("Er werd geen partnerschap aangemaakt: geen enkele geselecteerde registratie kan lid "
-            "worden.") in response.text
+    assert ("Er werd geen partnerschap aangemaakt: Een partnerschap heeft minstens 2 leden."
+            in response.text)
     assert "Geweigerd vzw is niet ontvankelijk" in response.text
+
+
+def test_the_batch_action_creates_no_partnership_of_one(admin_client, open_ronde,
+                                                        registratie_factory):
+    alone = registratie_factory(naam="Alleen vzw")
+
+    response = admin_client.post(REGISTRATIES, action_post(
+        [alone], apply="1", naam="Eenmansclub", basis="keten"), follow=True)
+
+    assert not Partnerschap.objects.exists()
+    assert ("Er werd geen partnerschap aangemaakt: Een partnerschap heeft minstens 2 leden."
+            in response.text)
 
 
 def test_the_batch_action_adds_to_an_existing_partnership(admin_client, open_ronde,
                                                           registratie_factory):
-    a, b = registratie_factory(), registratie_factory()
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Bestaand", registraties=[a])
+    a, b, c = registratie_factory(), registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Bestaand",
+                                                registraties=[a, c])
 
     response = admin_client.post(REGISTRATIES, action_post([a, b], apply="1",
                                                            partnerschap=partnerschap.pk))
 
     assert response.status_code == 302
-    assert set(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == {a.pk, b.pk}
+    assert set(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == {
+        a.pk, b.pk, c.pk}
 
 
 def test_the_batch_action_refuses_registrations_of_two_rounds(admin_client, open_ronde,
@@ -247,17 +284,17 @@ def test_the_add_page_offers_registrations_through_autocomplete(admin_client, op
 
 
 def test_members_keep_a_history(open_ronde, registratie_factory):
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P",
-                                                registraties=[registratie_factory()])
+    partnerschap = services.partnerschap_create(
+        ronde=open_ronde, naam="P", registraties=[registratie_factory(), registratie_factory()])
 
-    assert Lidmaatschap.history.filter(partnerschap_id=partnerschap.pk).count() == 1
+    assert Lidmaatschap.history.filter(partnerschap_id=partnerschap.pk).count() == 2
 
 
 def test_staff_find_a_partnership_by_a_member_name(admin_client, open_ronde, registratie_factory):
     services.partnerschap_create(ronde=open_ronde, naam="Met Bakkers", registraties=[
         registratie_factory(naam="Bakkers Vlaanderen"), registratie_factory(naam="Bakkers Oost")])
     services.partnerschap_create(ronde=open_ronde, naam="Zonder", registraties=[
-        registratie_factory(naam="Slagers")])
+        registratie_factory(naam="Slagers"), registratie_factory(naam="Vishandel")])
 
     response = admin_client.get(CHANGELIST, {"q": "Bakkers"})
 
@@ -271,8 +308,8 @@ def test_the_change_page_queries_stay_flat_as_members_are_added(admin_client, op
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Groeit",
-                                                registraties=[registratie_factory()])
+    partnerschap = services.partnerschap_create(
+        ronde=open_ronde, naam="Groeit", registraties=[registratie_factory(), registratie_factory()])
     url = reverse("admin:partnerschappen_partnerschap_change", args=[partnerschap.pk])
 
     def queries() -> int:

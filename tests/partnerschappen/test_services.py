@@ -3,9 +3,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from partnerschappen import services
-from partnerschappen.constants import LidRol, Status
-from partnerschappen.models import Lidmaatschap
-from registraties.constants import Status as RegistratieStatus
+from partnerschappen.constants import LidRol, PartnerschapStatus
+from partnerschappen.models import Lidmaatschap, Partnerschap
+from registraties.constants import RegistratieStatus
 from tests.factories import RondeFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,34 +26,36 @@ def test_a_partnership_is_created_with_its_members_and_their_actions(open_ronde,
     assert leden[a.pk].rol == LidRol.REGISSEUR
     assert leden[a.pk].acties == ["regie", "leren"]
     assert leden[b.pk].rol == LidRol.PARTNER
-    assert partnerschap.status == Status.VOORSTEL
+    assert partnerschap.status == PartnerschapStatus.VOORSTEL
 
 
 def test_a_member_from_another_round_is_refused(open_ronde, registratie_factory):
     other = registratie_factory(RondeFactory(titel="Ronde 2022"), naam="Elders vzw")
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P")
+    a, b = registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a, b])
 
     with pytest.raises(ValidationError) as exc:
         services.partnerschap_add_member(partnerschap=partnerschap, registratie=other)
 
     assert messages_of(exc) == [
         "Elders vzw hoort bij een andere ronde. Voeg alleen registraties van de ronde 'Testronde' toe."]
-    assert not Lidmaatschap.objects.exists()
+    assert not Lidmaatschap.objects.filter(registratie=other).exists()
 
 
 def test_a_registration_that_is_not_eligible_cannot_join(open_ronde, registratie_factory):
     refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
 
     with pytest.raises(ValidationError) as exc:
-        services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[refused])
+        services.partnerschap_create(ronde=open_ronde, naam="P",
+                                     registraties=[refused, registratie_factory()])
 
     assert messages_of(exc) == [
         "Geweigerd vzw is niet ontvankelijk en kan geen lid worden van een partnerschap."]
 
 
 def test_a_partnership_has_at_most_one_regisseur(open_ronde, registratie_factory):
-    a, b = registratie_factory(), registratie_factory()
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a],
+    a, b, c = registratie_factory(), registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a, c],
                                                 regisseur=a)
 
     with pytest.raises(ValidationError) as exc:
@@ -68,8 +70,8 @@ def test_a_partnership_has_at_most_one_regisseur(open_ronde, registratie_factory
 def test_the_database_also_refuses_a_second_regisseur(open_ronde, registratie_factory):
     from django.db import IntegrityError, transaction
 
-    a, b = registratie_factory(), registratie_factory()
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a],
+    a, b, c = registratie_factory(), registratie_factory(), registratie_factory()
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a, c],
                                                 regisseur=a)
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -78,12 +80,23 @@ def test_the_database_also_refuses_a_second_regisseur(open_ronde, registratie_fa
 
 def test_a_registration_is_added_only_once(open_ronde, registratie_factory):
     a = registratie_factory(naam="Eenmaal vzw")
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a])
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P",
+                                                registraties=[a, registratie_factory()])
 
     with pytest.raises(ValidationError) as exc:
         services.partnerschap_add_member(partnerschap=partnerschap, registratie=a)
 
     assert messages_of(exc) == ["Eenmaal vzw is al lid van dit partnerschap."]
+
+
+def test_a_partnership_needs_at_least_two_members(open_ronde, registratie_factory):
+    alone = registratie_factory(naam="Alleen vzw")
+    for members in ([], [alone], [alone, alone]):
+        with pytest.raises(ValidationError) as exc:
+            services.partnerschap_create(ronde=open_ronde, naam="P", registraties=members)
+        assert messages_of(exc) == [
+            "Een partnerschap heeft minstens 2 leden. Voeg leden toe of kies meer registraties."]
+    assert not Partnerschap.objects.exists()
 
 
 def test_removing_a_member_leaves_the_others(open_ronde, registratie_factory):
@@ -109,10 +122,11 @@ def test_warnings_name_what_is_missing(open_ronde, registratie_factory):
     b = registratie_factory(naam="Beta vzw", rollen=["communicatie"],
                             status=RegistratieStatus.IN_BEHANDELING)
     c = registratie_factory(naam="Gamma vzw", rollen=["leren"])
+    d = registratie_factory(naam="Delta vzw", rollen=["leren"])
     partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Hier", registraties=[a, b, c])
-    services.partnerschap_create(ronde=open_ronde, naam="Elders", registraties=[c])
-    services.partnerschap_create(ronde=open_ronde, naam="Gestopt", registraties=[a],
-                                 status=Status.AFGEHAAKT)
+    services.partnerschap_create(ronde=open_ronde, naam="Elders", registraties=[c, d])
+    services.partnerschap_create(ronde=open_ronde, naam="Gestopt", registraties=[a, d],
+                                 status=PartnerschapStatus.AFGEHAAKT)
 
     warnings = [str(w) for w in services.partnerschap_warnings(partnerschap=partnerschap)]
 
@@ -129,7 +143,8 @@ def test_a_member_declared_not_eligible_later_is_flagged(open_ronde, registratie
 
     a = registratie_factory(naam="Later vzw", rollen=["regie", "leren", "communicatie",
                                                        "competentiechecks"])
-    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a],
+    b = registratie_factory(naam="Blijft vzw", rollen=["leren"])
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a, b],
                                                 regisseur=a)
     with_status(a, RegistratieStatus.NIET_ONTVANKELIJK)
 

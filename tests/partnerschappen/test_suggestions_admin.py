@@ -4,11 +4,11 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
-from partnerschappen.constants import LidRol, Status
+from partnerschappen.constants import LidRol, PartnerschapStatus
 from partnerschappen.models import Partnerschap
 from partnerschappen.suggestions import suggest_partnerships
-from partnerschappen.synthetic import insert_round, synthetic_round
 from registraties.demo import demo_answers
+from tests.synthetic import insert_round, synthetic_round
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_staff_turn_a_suggestion_into_a_partnership(admin_client, admin_user, de
     assert response.status_code == 302
     assert response.url == reverse("admin:partnerschappen_partnerschap_change",
                                    args=[partnerschap.pk])
-    assert partnerschap.status == Status.VOORSTEL
+    assert partnerschap.status == PartnerschapStatus.VOORSTEL
     assert partnerschap.naam == suggestion.naam
     assert partnerschap.basis == suggestion.basis
     assert partnerschap.aangemaakt_door == admin_user

@@ -1,4 +1,6 @@
 """The private edit link /interesse/wijzigen/<token>/ and the 'link kwijt' flow."""
+import base64
+import hashlib
 import re
 from datetime import timedelta
 
@@ -159,10 +161,37 @@ def test_only_a_hash_of_the_token_is_stored(client, registered):
                 assert not any(token in str(value) for value in row)
 
 
-def test_tokens_differ_per_registration(open_ronde):
-    tokens = {services.registratie_submit(ronde=open_ronde, data=_answers(n, f"Org {i}")).token
-              for i, n in enumerate(["0417497106", "0403170701", "0202239951"])}
-    assert len(tokens) == 3
+def test_each_registration_gets_its_own_random_token_stored_only_as_its_hash(client, open_ronde):
+    numbers = ["0417497106", "0403170701", "0202239951"]
+    submissions = [services.registratie_submit(ronde=open_ronde, data=_answers(n, f"Org {i}"))
+                   for i, n in enumerate(numbers)]
+    tokens = [s.token for s in submissions]
+    assert len(set(tokens)) == len(tokens)
+    for submission in submissions:
+        token = submission.token
+        # secrets.token_urlsafe(32): 32 random bytes (256 bits), 43 URL-safe characters.
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token), token
+        assert len(base64.urlsafe_b64decode(token + "=")) == 32
+        registratie = Registratie.objects.get(pk=submission.registratie.pk)
+        assert registratie.wijzig_token_hash == hashlib.sha256(token.encode()).hexdigest()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM registraties_registratie WHERE id = %s", [registratie.pk])
+            (row,) = cursor.fetchall()
+        assert not any(token in str(value) for value in row)
+
+    # Each token opens its own registration and no other.
+    for i, token in enumerate(tokens):
+        response = client.get(f"/interesse/wijzigen/{token}/")
+        assert response.status_code == 200
+        assert response.context["form"]["naam"].value() == f"Org {i}"
+        html = response.content.decode()
+        assert not any(f"Org {j}" in html for j in range(len(tokens)) if j != i)
+
+    # Many tokens: all distinct, also in their first characters (no counter or clock in front).
+    many = [services.new_token() for _ in range(1000)]
+    assert len({token for token, _hash in many}) == 1000
+    assert len({token[:8] for token, _hash in many}) == 1000
+    assert all(hashed == hashlib.sha256(token.encode()).hexdigest() for token, hashed in many)
 
 
 # --- link kwijt -----------------------------------------------------------------------------

@@ -161,5 +161,15 @@ def test_province_codes_are_those_of_django_localflavor():
 
 
 def test_every_belgian_postcode_has_exactly_one_province():
+    ranges = eligibility._PROVINCE_RANGES
+    for first, last, province in ranges:
+        assert 1000 <= first <= last <= 9999, (first, last)
+        assert province in Provincie.values, province
+    # No two ranges share a postcode (province_for_postcode would silently take the first).
+    for a, (first_a, last_a, _p) in enumerate(ranges):
+        for first_b, last_b, _q in ranges[a + 1:]:
+            assert last_a < first_b or last_b < first_a, ((first_a, last_a), (first_b, last_b))
     for postcode in range(1000, 10000):
-        assert eligibility.province_for_postcode(postcode) in {p.value for p in Provincie}
+        matches = [province for first, last, province in ranges if first <= postcode <= last]
+        assert len(matches) == 1, (postcode, matches)
+        assert eligibility.province_for_postcode(postcode) == matches[0]

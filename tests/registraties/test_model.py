@@ -39,3 +39,15 @@ def test_a_failed_create_leaves_no_gap(open_ronde):
     third = Registratie.objects.create(ronde=open_ronde, naam="C", ondernemingsnummer="0403170701",
                                        postcode="9000", gemeente="Gent", **ANSWERS)
     assert third.referentie.endswith("-0002")
+
+
+def test_partners_see_the_contact_person_only_with_consent(open_ronde):
+    from tests.factories import make_registratie
+
+    shared = make_registratie(open_ronde, toestemming_delen=True, contact_naam="An Peeters",
+                              contact_email="an@voorbeeld.be")
+    private = make_registratie(open_ronde, toestemming_delen=False)
+
+    assert shared.contact_for_partners()["contact_naam"] == "An Peeters"
+    assert shared.contact_for_partners()["contact_email"] == "an@voorbeeld.be"
+    assert private.contact_for_partners() is None

@@ -4,9 +4,10 @@ from datetime import timedelta
 from django.db.models import F
 from django.utils import timezone
 
-from registraties import services
 from registraties.demo import demo_answers
-from registraties.models import Registratie
+from registraties.models import DERIVED_FIELDS, Registratie
+from registraties.questions import ANSWER_FIELDS
+from tests.factories import registratie_build
 from verkenning.models import Ronde
 
 _TEMPLATES = demo_answers(60, seed=11)
@@ -31,8 +32,8 @@ def bulk_registraties(ronde: Ronde, count: int, *, start: int | None = None,
         data["ondernemingsnummer"] = overrides.get("ondernemingsnummer",
                                                    enterprise_number(number))
         extra = {k: v for k, v in data.items()
-                 if k not in services.ANSWER_FIELDS and k not in ("gewest", "provincie", "vlaggen")}
-        rows.append(services.registratie_build(ronde=ronde, volgnummer=number, data=data, **extra))
+                 if k not in ANSWER_FIELDS and k not in DERIVED_FIELDS}
+        rows.append(registratie_build(ronde=ronde, volgnummer=number, data=data, **extra))
     created = Registratie.objects.bulk_create(rows, batch_size=batch_size)
     # auto_now_add ignores a given value on insert: spread submissions over the last days.
     if spread_days:

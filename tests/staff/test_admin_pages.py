@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from registraties import review
-from registraties.constants import Status
+from registraties.constants import RegistratieStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def data(registratie, superuser):
     """One row of every staff model, so change, history and delete pages have an object."""
     notitie = review.notitie_add(registratie=registratie, auteur=superuser, tekst="Eerste indruk")
     wijziging = review.registratie_change_status(registratie=registratie,
-                                                 status=Status.IN_BEHANDELING, door=superuser)
+                                                 status=RegistratieStatus.IN_BEHANDELING, door=superuser)
     objects = {"registratie": registratie, "notitie": notitie, "wijziging": wijziging,
                "ronde": registratie.ronde}
     try:
@@ -78,11 +78,11 @@ def test_anonymous_visitors_are_sent_to_the_login_page_on_every_staff_url(client
         assert response["Location"].startswith("/beheer/login/"), name
     for url in (reverse("admin:registraties_registratie_status", args=[data["registratie"].pk]),
                 reverse("admin:registraties_registratie_notitie", args=[data["registratie"].pk])):
-        response = client.post(url, {"status": Status.ONTVANKELIJK, "tekst": "x"})
+        response = client.post(url, {"status": RegistratieStatus.ONTVANKELIJK, "tekst": "x"})
         assert response.status_code == 302
         assert response["Location"].startswith("/beheer/login/")
     data["registratie"].refresh_from_db()
-    assert data["registratie"].status == Status.IN_BEHANDELING
+    assert data["registratie"].status == RegistratieStatus.IN_BEHANDELING
 
 
 def test_each_role_gets_exactly_its_pages(data, reviewer_client, coordinator_client,
@@ -100,7 +100,7 @@ def test_staff_without_a_role_cannot_see_registrations(data, django_user_model, 
     assert client.get(reverse("admin:overzicht")).status_code == 403
     response = client.post(reverse("admin:registraties_registratie_status",
                                    args=[data["registratie"].pk]),
-                           {"status": Status.ONTVANKELIJK})
+                           {"status": RegistratieStatus.ONTVANKELIJK})
     assert response.status_code == 403
 
 

@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from registraties import services
-from registraties.constants import Status
+from registraties.constants import RegistratieStatus
 from registraties.models import Notitie, StatusWijziging
 from tests.factories import form_data, make_registratie
 
@@ -34,12 +34,12 @@ def test_the_page_shows_answers_conditions_flags_and_status(open_ronde, reviewer
 def test_reviewer_marks_a_registration_eligible_from_its_page(registratie, reviewer,
                                                                reviewer_client):
     response = reviewer_client.post(_status_url(registratie),
-                                    {"status": Status.ONTVANKELIJK, "reden": ""}, follow=True)
+                                    {"status": RegistratieStatus.ONTVANKELIJK, "reden": ""}, follow=True)
     assert response.redirect_chain[-1][0] == _detail(registratie)
     html = response.content.decode()
     assert f"{registratie.referentie} heeft nu de status ‘ontvankelijk’." in html
     registratie.refresh_from_db()
-    assert registratie.status == Status.ONTVANKELIJK
+    assert registratie.status == RegistratieStatus.ONTVANKELIJK
     assert registratie.status_gewijzigd_door == reviewer
     assert "door Bea" in html
     assert "Status gewijzigd van ‘ingediend’ naar ‘ontvankelijk’" in html  # history table
@@ -48,7 +48,7 @@ def test_reviewer_marks_a_registration_eligible_from_its_page(registratie, revie
 def test_not_eligible_without_reason_on_the_page_shows_the_message_and_changes_nothing(
         registratie, reviewer_client):
     response = reviewer_client.post(_status_url(registratie),
-                                    {"status": Status.NIET_ONTVANKELIJK, "reden": "",
+                                    {"status": RegistratieStatus.NIET_ONTVANKELIJK, "reden": "",
                                      "verwittigen": "on"})
     assert response.status_code == 400
     html = response.content.decode()
@@ -56,7 +56,7 @@ def test_not_eligible_without_reason_on_the_page_shows_the_message_and_changes_n
             "uw collega&#x27;s moeten die kunnen nalezen.") in html
     assert '<option value="niet_ontvankelijk" selected>' in html
     registratie.refresh_from_db()
-    assert registratie.status == Status.INGEDIEND
+    assert registratie.status == RegistratieStatus.INGEDIEND
     assert not StatusWijziging.objects.exists()
 
 
@@ -138,7 +138,7 @@ def test_the_history_page_is_in_dutch_and_names_the_organisation(registratie, re
     from registraties import review
 
     services.registratie_update(registratie=registratie, data={"gemeente": "Gentbrugge"})
-    review.registratie_change_status(registratie=registratie, status=Status.ONTVANKELIJK,
+    review.registratie_change_status(registratie=registratie, status=RegistratieStatus.ONTVANKELIJK,
                                      door=reviewer)
     response = reviewer_client.get(
         reverse("admin:registraties_registratie_history", args=[registratie.pk]))

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from registraties.constants import Status
+from registraties.constants import RegistratieStatus
 from registraties.models import Registratie
 from tests.factories import make_registratie
 
@@ -35,13 +35,13 @@ def rows(open_ronde):
                                      rollen=["communicatie"], vaardigheden=["digitaal"],
                                      sectoren="transport", aandeel_kleine_ondernemingen=30,
                                      rechtsvorm="vzw")
-    Registratie.objects.filter(pk=brussel_klaar.pk).update(status=Status.ONTVANKELIJK)
+    Registratie.objects.filter(pk=brussel_klaar.pk).update(status=RegistratieStatus.ONTVANKELIJK)
     afgewezen = make_registratie(open_ronde, naam="Limburgse Handel", postcode="3500",
                                  gemeente="Hasselt", type_organisatie="werkgeversorganisatie",
                                  themas=["kennisoverdracht"], rollen=["competentiechecks"],
                                  vaardigheden=["21ste_eeuw"], sectoren="handel",
                                  aandeel_kleine_ondernemingen=90, rechtsvorm="vzw")
-    Registratie.objects.filter(pk=afgewezen.pk).update(status=Status.NIET_ONTVANKELIJK,
+    Registratie.objects.filter(pk=afgewezen.pk).update(status=RegistratieStatus.NIET_ONTVANKELIJK,
                                                         status_reden="Geen netwerk")
     return {"gent": gent, "brussel": brussel, "brussel_klaar": brussel_klaar,
             "afgewezen": afgewezen}

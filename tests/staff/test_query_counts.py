@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registraties import review
-from registraties.constants import Status
+from registraties.constants import RegistratieStatus
 from registraties.models import Registratie
 from tests.staff.helpers import bulk_registraties
 
@@ -47,7 +47,7 @@ def reviewed(open_ronde, coordinator):
     bulk_registraties(open_ronde, 10)
     registratie = Registratie.objects.filter(ronde=open_ronde).first()
     review.notitie_add(registratie=registratie, auteur=coordinator, tekst="Nagaan")
-    review.registratie_change_status(registratie=registratie, status=Status.IN_BEHANDELING,
+    review.registratie_change_status(registratie=registratie, status=RegistratieStatus.IN_BEHANDELING,
                                      door=coordinator)
     return registratie
 

@@ -4,7 +4,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from registraties import review
-from registraties.constants import Status
+from registraties.constants import RegistratieStatus
 from registraties.models import Notitie, StatusWijziging
 
 pytestmark = pytest.mark.django_db
@@ -12,43 +12,43 @@ pytestmark = pytest.mark.django_db
 
 def test_status_change_records_who_when_from_to_and_why(registratie, reviewer):
     wijziging = review.registratie_change_status(registratie=registratie,
-                                                 status=Status.IN_BEHANDELING, door=reviewer,
+                                                 status=RegistratieStatus.IN_BEHANDELING, door=reviewer,
                                                  reden="Brusselse werking nagaan")
     registratie.refresh_from_db()
-    assert registratie.status == Status.IN_BEHANDELING
+    assert registratie.status == RegistratieStatus.IN_BEHANDELING
     assert registratie.status_gewijzigd_door == reviewer
     assert registratie.status_gewijzigd_op == wijziging.op
     assert (wijziging.van, wijziging.naar, wijziging.door, wijziging.reden) == (
-        Status.INGEDIEND, Status.IN_BEHANDELING, reviewer, "Brusselse werking nagaan")
+        RegistratieStatus.INGEDIEND, RegistratieStatus.IN_BEHANDELING, reviewer, "Brusselse werking nagaan")
 
 
 def test_status_change_is_in_the_history_with_user_and_reason(registratie, reviewer):
-    review.registratie_change_status(registratie=registratie, status=Status.ONTVANKELIJK,
+    review.registratie_change_status(registratie=registratie, status=RegistratieStatus.ONTVANKELIJK,
                                      door=reviewer)
     latest = registratie.history.order_by("-history_date", "-history_id").first()
     assert latest.history_user == reviewer
-    assert latest.status == Status.ONTVANKELIJK
+    assert latest.status == RegistratieStatus.ONTVANKELIJK
     assert latest.history_change_reason == "Status gewijzigd van ‘ingediend’ naar ‘ontvankelijk’"
 
 
 def test_not_eligible_without_a_reason_is_refused_and_saves_nothing(registratie, reviewer):
     with pytest.raises(ValidationError) as error:
         review.registratie_change_status(registratie=registratie,
-                                         status=Status.NIET_ONTVANKELIJK, door=reviewer,
+                                         status=RegistratieStatus.NIET_ONTVANKELIJK, door=reviewer,
                                          reden="   ")
     assert error.value.message_dict["reden"] == [
         "Geef een reden op waarom de registratie niet ontvankelijk is. "
         "De organisatie en uw collega's moeten die kunnen nalezen."]
     registratie.refresh_from_db()
-    assert registratie.status == Status.INGEDIEND
+    assert registratie.status == RegistratieStatus.INGEDIEND
     assert not StatusWijziging.objects.exists()
 
 
 def test_a_registration_cannot_go_back_to_submitted(registratie, reviewer):
-    review.registratie_change_status(registratie=registratie, status=Status.IN_BEHANDELING,
+    review.registratie_change_status(registratie=registratie, status=RegistratieStatus.IN_BEHANDELING,
                                      door=reviewer)
     with pytest.raises(ValidationError) as error:
-        review.registratie_change_status(registratie=registratie, status=Status.INGEDIEND,
+        review.registratie_change_status(registratie=registratie, status=RegistratieStatus.INGEDIEND,
                                          door=reviewer)
     assert error.value.messages == [
         "Een registratie kan niet terug naar ‘ingediend’. Kies ‘in behandeling’ om ze opnieuw "
@@ -56,21 +56,21 @@ def test_a_registration_cannot_go_back_to_submitted(registratie, reviewer):
 
 
 def test_the_same_status_again_records_nothing(registratie, reviewer):
-    review.registratie_change_status(registratie=registratie, status=Status.ONTVANKELIJK,
+    review.registratie_change_status(registratie=registratie, status=RegistratieStatus.ONTVANKELIJK,
                                      door=reviewer)
     again = review.registratie_change_status(registratie=registratie,
-                                             status=Status.ONTVANKELIJK, door=reviewer)
+                                             status=RegistratieStatus.ONTVANKELIJK, door=reviewer)
     assert again is None
     assert StatusWijziging.objects.count() == 1
 
 
 def test_the_organisation_is_told_the_outcome_only_when_staff_choose_so(registratie, reviewer):
     mail.outbox.clear()
-    review.registratie_change_status(registratie=registratie, status=Status.IN_BEHANDELING,
+    review.registratie_change_status(registratie=registratie, status=RegistratieStatus.IN_BEHANDELING,
                                      door=reviewer)
     assert mail.outbox == []
     wijziging = review.registratie_change_status(
-        registratie=registratie, status=Status.NIET_ONTVANKELIJK, door=reviewer,
+        registratie=registratie, status=RegistratieStatus.NIET_ONTVANKELIJK, door=reviewer,
         reden="Geen netwerkorganisatie.", notify=True)
     assert wijziging.organisatie_verwittigd
     [message] = mail.outbox
@@ -98,15 +98,15 @@ def test_a_batch_changes_every_row_or_none(open_ronde, reviewer):
     from tests.factories import make_registraties
 
     first, second, third = make_registraties(open_ronde, 3, seed=9)
-    review.registratie_change_status(registratie=second, status=Status.IN_BEHANDELING,
+    review.registratie_change_status(registratie=second, status=RegistratieStatus.IN_BEHANDELING,
                                      door=reviewer)
     # Back to 'ingediend' is refused for the second row only: the first must not change either.
     with pytest.raises(ValidationError):
         review.registraties_change_status(registraties=[first, second, third],
-                                          status=Status.INGEDIEND, door=reviewer)
+                                          status=RegistratieStatus.INGEDIEND, door=reviewer)
     assert StatusWijziging.objects.count() == 1
     first.refresh_from_db()
-    assert first.status == Status.INGEDIEND and first.status_gewijzigd_door is None
+    assert first.status == RegistratieStatus.INGEDIEND and first.status_gewijzigd_door is None
 
 
 def test_a_batch_mails_each_changed_organisation_after_storing_all(open_ronde, reviewer):
@@ -115,7 +115,7 @@ def test_a_batch_mails_each_changed_organisation_after_storing_all(open_ronde, r
     rows = make_registraties(open_ronde, 3, seed=10)
     mail.outbox.clear()
     changed, unchanged = review.registraties_change_status(
-        registraties=rows, status=Status.NIET_ONTVANKELIJK, door=reviewer,
+        registraties=rows, status=RegistratieStatus.NIET_ONTVANKELIJK, door=reviewer,
         reden="Geen netwerkorganisatie", notify=True)
     assert (len(changed), unchanged) == (3, 0)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.contact_email for r in rows)

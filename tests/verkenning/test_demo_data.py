@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from registraties.constants import Status
+from registraties.constants import RegistratieStatus
 from registraties.models import Registratie
 from verkenning.models import Ronde
 
@@ -22,7 +22,7 @@ def test_demo_data_loads_an_open_round_beside_the_2021_round(settings):
     assert Ronde.objects.filter(slug="competentiechecks-2021").exists()
     rows = Registratie.objects.filter(ronde=demo)
     assert rows.count() == 40
-    assert set(rows.values_list("status", flat=True)) == set(Status.values)
+    assert set(rows.values_list("status", flat=True)) == set(RegistratieStatus.values)
     assert rows.values("provincie").distinct().count() >= 5
     assert rows.values("type_organisatie").distinct().count() >= 5
 

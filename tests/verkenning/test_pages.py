@@ -221,6 +221,16 @@ def test_health_check_is_503_when_the_database_fails(client, monkeypatch):
 def test_unknown_page_is_a_dutch_404(client):
     response = client.get("/bestaat-niet/")
     assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="nl">' in html
+    assert "<title>Pagina niet gevonden – ESF&amp;DO</title>" in html
+    assert "<h1>Pagina niet gevonden</h1>" in html
+    assert "Deze pagina of link bestaat niet (meer)." in html
+    assert 'href="/interesse/link-kwijt/"' in html
+    # Not Django's own English pages (the plain one, nor the debug one).
+    assert "Not Found" not in html
+    assert "The requested resource was not found" not in html
+    assert "Page not found" not in html
 
 
 def test_round_created_with_only_the_contract_fields_still_shows_who_may_take_part(client):

@@ -9,15 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from registraties import services
-from registraties.constants import Status
+from registraties.constants import RegistratieStatus
 from registraties.demo import demo_answers
 from registraties.models import Registratie
 from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from verkenning.models import Contactpersoon, Ronde
 
 DEMO_SLUG = "demo"
-STATUS_SPREAD = [Status.INGEDIEND] * 4 + [Status.IN_BEHANDELING] * 3 + \
-    [Status.ONTVANKELIJK] * 3 + [Status.NIET_ONTVANKELIJK]
+STATUS_SPREAD = [RegistratieStatus.INGEDIEND] * 4 + [RegistratieStatus.IN_BEHANDELING] * 3 + \
+    [RegistratieStatus.ONTVANKELIJK] * 3 + [RegistratieStatus.NIET_ONTVANKELIJK]
 
 
 class Command(BaseCommand):
@@ -89,4 +89,4 @@ class Command(BaseCommand):
                 ingediend_op=submitted, status=status,
                 status_reden="Demo: geen netwerkorganisatie." if status == "niet_ontvankelijk"
                 else "",
-                status_gewijzigd_op=None if status == Status.INGEDIEND else now)
+                status_gewijzigd_op=None if status == RegistratieStatus.INGEDIEND else now)

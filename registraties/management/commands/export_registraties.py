@@ -1,7 +1,7 @@
 """python manage.py export_registraties PAD.xlsx [--ronde SLUG]: registrations to Excel."""
 from django.core.management.base import BaseCommand, CommandError
 
-from registraties.exports import PERSONAL_DATA_NOTICE, registraties_export
+from registraties.excel.export import PERSONAL_DATA_NOTICE, registraties_export
 from registraties.models import Registratie
 from verkenning.models import Ronde
 

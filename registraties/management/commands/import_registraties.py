@@ -1,7 +1,7 @@
 """python manage.py import_registraties PAD.xlsx --ronde SLUG [--opslaan]: preview or import."""
 from django.core.management.base import BaseCommand, CommandError
 
-from registraties.imports import NEW, UNCHANGED, UPDATE, registraties_import
+from registraties.excel.imports import NEW, UNCHANGED, UPDATE, registraties_import
 from verkenning.models import Ronde
 
 

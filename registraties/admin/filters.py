@@ -7,7 +7,8 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Rol, Status, Thema, Vaardigheid, Vlag
+from .. import review
+from ..constants import Actie, RegistratieStatus, Thema, Vaardigheid, Vlag
 
 TO_REVIEW = "te_beoordelen"
 ALL = "alle"
@@ -25,7 +26,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [(TO_REVIEW, _("Te beoordelen (ingediend of in behandeling)")),
-                *Status.choices, (ALL, _("Alle statussen"))]
+                *RegistratieStatus.choices, (ALL, _("Alle statussen"))]
 
     def _effective(self, request) -> str:
         value = self.value()
@@ -46,8 +47,8 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self._effective(request)
         if value == TO_REVIEW:
-            return queryset.to_review()
-        if value in Status.values:
+            return review.to_review(queryset)
+        if value in RegistratieStatus.values:
             return queryset.filter(status=value)
         return queryset
 
@@ -74,11 +75,11 @@ class ThemaFilter(ChoiceListFilter):
     choices_enum = Thema
 
 
-class RolFilter(ChoiceListFilter):
+class ActieFilter(ChoiceListFilter):
     title = _("actie binnen een partnerschap")
     parameter_name = "rol"
     field_name = "rollen"
-    choices_enum = Rol
+    choices_enum = Actie
 
 
 class VaardigheidFilter(ChoiceListFilter):
@@ -107,7 +108,6 @@ class VlagFilter(ChoiceListFilter):
         if self.value() == self.ENIG:
             return queryset.exclude(vlaggen=[])
         return super().queryset(request, queryset)
-
 
 
 class RegistratieChangeList(ChangeList):

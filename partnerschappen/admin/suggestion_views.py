@@ -8,23 +8,21 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from registraties.constants import Rol
+from registraties.constants import Actie
 from verkenning.models import Ronde
 
-from . import services
-from .constants import Basis
-from .suggestions import Suggestion, describe_registraties, suggest_partnerships
+from .. import services
+from ..constants import Basis
+from ..suggestions import Suggestion, describe_registraties, suggest_partnerships
 
 SESSION_KEY = "partnerschappen_suggesties_weggelaten"
 
-MSG_VERDWENEN = _("Deze suggestie bestaat niet meer: de gegevens zijn intussen gewijzigd. "
+MSG_SUGGESTION_GONE = _("Deze suggestie bestaat niet meer: de gegevens zijn intussen gewijzigd. "
                   "Bekijk de bijgewerkte suggesties hieronder.")
-MSG_AANGEMAAKT = _("Partnerschap ‘%(naam)s’ aangemaakt met %(aantal)d leden. Kijk de "
+MSG_CREATED = _("Partnerschap ‘%(naam)s’ aangemaakt met %(aantal)d leden. Kijk de "
                    "waarschuwingen na en vul aan waar nodig.")
-MSG_WEGGELATEN = _("%(naam)s weggelaten uit de suggestie.")
-MSG_HERSTELD = _("De suggestie is hersteld zoals berekend.")
-MSG_TE_KLEIN = _("Een partnerschap heeft minstens twee leden: herstel de suggestie of kies een "
-                 "andere.")
+MSG_MEMBER_DROPPED = _("%(naam)s weggelaten uit de suggestie.")
+MSG_RESTORED = _("De suggestie is hersteld zoals berekend.")
 
 
 class SuggestionsView(View):
@@ -65,7 +63,7 @@ class SuggestionsView(View):
             raise PermissionDenied
         ronde = self._ronde(request)
         suggestions = self._suggestions(request, ronde) if ronde else []
-        action_label = dict(Rol.choices)
+        action_label = dict(Actie.choices)
         basis_label = dict(Basis.choices)
         rows = [{
             "suggestion": s,
@@ -74,7 +72,7 @@ class SuggestionsView(View):
             "members": [{
                 "registratie": r,
                 "is_regisseur": r.pk == s.regisseur,
-                "acties": [action_label[code] for code in Rol.values if code in (r.rollen or [])],
+                "acties": [action_label[code] for code in Actie.values if code in (r.rollen or [])],
             } for r in s.registraties],
         } for s in suggestions]
         opts = self.model_admin.model._meta
@@ -105,11 +103,11 @@ class SuggestionsView(View):
             if suggestion is not None and member.isdigit() and int(member) in suggestion.members:
                 dropped.setdefault(key, []).append(int(member))
                 self._store_dropped(request, ronde, dropped)
-                messages.info(request, MSG_WEGGELATEN % {"naam": suggestion.names[int(member)]})
+                messages.info(request, MSG_MEMBER_DROPPED % {"naam": suggestion.names[int(member)]})
         elif action == "herstellen":
             dropped.pop(key, None)
             self._store_dropped(request, ronde, dropped)
-            messages.info(request, MSG_HERSTELD)
+            messages.info(request, MSG_RESTORED)
         elif action == "aanmaken":
             if not self.model_admin.has_add_permission(request):
                 raise PermissionDenied
@@ -119,16 +117,13 @@ class SuggestionsView(View):
     def _find(self, request, ronde: Ronde, key: str) -> Suggestion | None:
         found = next((s for s in self._suggestions(request, ronde) if s.key == key), None)
         if found is None:
-            messages.warning(request, MSG_VERDWENEN)
+            messages.warning(request, MSG_SUGGESTION_GONE)
         return found
 
     def _create(self, request, ronde: Ronde, key: str, dropped: dict[str, list[int]]):
         suggestion = self._find(request, ronde, key)
         if suggestion is None:
             return HttpResponseRedirect(self._url(ronde))
-        if suggestion.size < 2:
-            messages.error(request, MSG_TE_KLEIN)
-            return HttpResponseRedirect(self._url(ronde, key))
         regisseur = next((r for r in suggestion.registraties if r.pk == suggestion.regisseur), None)
         try:
             partnerschap = services.partnerschap_create(
@@ -144,7 +139,7 @@ class SuggestionsView(View):
             return HttpResponseRedirect(self._url(ronde, key))
         dropped.pop(key, None)
         self._store_dropped(request, ronde, dropped)
-        messages.success(request, MSG_AANGEMAAKT % {"naam": partnerschap.naam,
+        messages.success(request, MSG_CREATED % {"naam": partnerschap.naam,
                                                     "aantal": suggestion.size})
         return HttpResponseRedirect(
             reverse("admin:partnerschappen_partnerschap_change", args=[partnerschap.pk]))

@@ -1,14 +1,14 @@
-"""A synthetic round with planted groups plus noise, to measure how well the suggestions recover them."""
+"""A synthetic round with planted groups plus noise, to measure how well the suggestions recover them (tests, bench)."""
 import random
 from dataclasses import dataclass
 from itertools import combinations
 
 from django.db import transaction
 
-from registraties import services
-from registraties.constants import Rol, Status, Thema, Vaardigheid
+from registraties.constants import Actie, RegistratieStatus, Thema, Vaardigheid
 from registraties.demo import demo_answers, valid_ondernemingsnummer
 from registraties.models import Registratie
+from tests.factories import registratie_build
 from verkenning.models import Ronde
 
 SECTORS = (
@@ -78,7 +78,7 @@ def synthetic_round(count: int, *, seed: int = 7, noise: float = 0.15,
         skills = rng.sample(Vaardigheid.values[:3], rng.randint(1, 2))
         topic = [_word(rng, used_words) for _ in range(6)]
         chain = [_word(rng, used_words) for _ in range(3)] if rng.random() < 0.4 else []
-        roles = list(Rol.values)
+        roles = list(Actie.values)
         rng.shuffle(roles)
         for k in range(size):
             row = dict(base_rows[len(rows)])
@@ -95,7 +95,7 @@ def synthetic_round(count: int, *, seed: int = 7, noise: float = 0.15,
                 paritaire_comites=", ".join(p for p in group_pcs if rng.random() < 0.8),
                 themas=sorted(set(member_themes)),
                 vaardigheden=sorted(set(member_skills)),
-                rollen=sorted({roles[k % 4], *rng.sample(Rol.values, rng.randint(0, 2))}),
+                rollen=sorted({roles[k % 4], *rng.sample(Actie.values, rng.randint(0, 2))}),
                 competentie_uitdagingen="Wij willen werken aan " + ", ".join(words) + ".",
                 keten=("De keten van " + " via ".join(w for w in chain if rng.random() < 0.9))
                 if chain else "",
@@ -114,7 +114,7 @@ def synthetic_round(count: int, *, seed: int = 7, noise: float = 0.15,
             paritaire_comites=rng.choice(pcs),
             themas=[rng.choice(Thema.values[:4])],
             vaardigheden=[rng.choice(Vaardigheid.values[:3])],
-            rollen=rng.sample(Rol.values, rng.randint(1, 2)),
+            rollen=rng.sample(Actie.values, rng.randint(1, 2)),
             competentie_uitdagingen="Wij willen werken aan " + ", ".join(words) + ".",
             keten="",
         )
@@ -128,12 +128,12 @@ def synthetic_round(count: int, *, seed: int = 7, noise: float = 0.15,
 
 @transaction.atomic
 def insert_round(ronde: Ronde, answers: list[dict],
-                 status: str = Status.ONTVANKELIJK) -> list[Registratie]:
+                 status: str = RegistratieStatus.ONTVANKELIJK) -> list[Registratie]:
     """Store answer sets fast (one bulk insert) as registrations of ``ronde``; for tests and benchmarks."""
     start = ronde.laatste_volgnummer
     objects = []
     for offset, data in enumerate(answers, start=1):
-        objects.append(services.registratie_build(ronde=ronde, volgnummer=start + offset,
+        objects.append(registratie_build(ronde=ronde, volgnummer=start + offset,
                                                   data=data, status=status))
     Ronde.objects.filter(pk=ronde.pk).update(laatste_volgnummer=start + len(answers))
     ronde.laatste_volgnummer = start + len(answers)

@@ -1,4 +1,4 @@
-"""Staff admin of partnerships: list with warnings, members inline, and the suggestions page."""
+"""Staff admin of partnerships: list with warnings, members inline, links to the suggestions page."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -12,12 +12,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from portaal.admin import DutchHistoryAdmin
-from registraties.admin_excel import can_export, partnerschappen_excel_export
-from registraties.constants import Status as RegistratieStatus
+from registraties.admin.excel import can_export
+from registraties.constants import RegistratieStatus
 
-from . import services
-from .constants import LidRol
-from .models import Lidmaatschap, Partnerschap
+from .. import services
+from ..constants import LidRol
+from ..models import Lidmaatschap, Partnerschap
+from .actions import partnerschappen_excel_export
+from .suggestion_views import SuggestionsView
 
 
 class LidmaatschapInlineFormSet(forms.BaseInlineFormSet):
@@ -42,9 +44,10 @@ class LidmaatschapInlineFormSet(forms.BaseInlineFormSet):
                 except ValidationError as exc:
                     form.add_error("registratie", exc)
         services.validate_roles(rollen=rollen)
+        services.validate_member_count(len(rollen))
 
 
-MSG_GELIJKTIJDIG = _("Er werd niets bewaard: iemand anders wijzigde de leden van dit "
+MSG_CONCURRENT_CHANGE = _("Er werd niets bewaard: iemand anders wijzigde de leden van dit "
                      "partnerschap intussen. Bekijk de leden hieronder en probeer opnieuw.")
 
 
@@ -137,7 +140,7 @@ class PartnerschapAdmin(DutchHistoryAdmin):
         except IntegrityError:
             # The page was stale: someone saved members meanwhile and the database refused
             # what this save would break (one regisseur, each member once). Nothing was saved.
-            self.message_user(request, MSG_GELIJKTIJDIG, messages.ERROR)
+            self.message_user(request, MSG_CONCURRENT_CHANGE, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def get_actions(self, request):
@@ -191,8 +194,6 @@ class PartnerschapAdmin(DutchHistoryAdmin):
         formset.save_m2m()
 
     def get_urls(self):
-        from .admin_views import SuggestionsView
-
         return [
             path("suggesties/", self.admin_site.admin_view(SuggestionsView.as_view(model_admin=self)),
                  name="partnerschappen_partnerschap_suggesties"),

@@ -1,4 +1,4 @@
-"""Admin actions on the registration list that belong to partnerships."""
+"""Batch actions of partnerships: adding selected registrations to one, exporting selected ones."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -6,18 +6,23 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .constants import Basis
-from .models import Partnerschap
+from registraties.admin.excel import batch_export
 
-MSG_NIEMAND_AANVAARD = _("Er werd geen partnerschap aangemaakt: geen enkele geselecteerde "
-                         "registratie kan lid worden.")
-MSG_EEN_RONDE = _("Selecteer registraties van één ronde: een partnerschap hoort bij één ronde.")
-MSG_GEEN_RECHT = _("U hebt geen recht om partnerschappen te maken of te wijzigen.")
-MSG_KIES_EEN = _("Kies een bestaand partnerschap of geef een naam voor een nieuw partnerschap, "
+from .. import services
+from ..constants import Basis
+from ..excel import partnerschappen_count_text, partnerschappen_export
+from ..models import Partnerschap
+
+APPLY = "apply"  # set by the action's own page: the form below was filled in
+
+MSG_NOT_CREATED = _("Er werd geen partnerschap aangemaakt: %(reden)s")
+MSG_ONE_ROUND = _("Selecteer registraties van één ronde: een partnerschap hoort bij één ronde.")
+MSG_NO_PERMISSION = _("U hebt geen recht om partnerschappen te maken of te wijzigen.")
+MSG_CHOOSE_ONE = _("Kies een bestaand partnerschap of geef een naam voor een nieuw partnerschap, "
                  "niet allebei.")
 
 
@@ -46,7 +51,7 @@ class AddToPartnerschapForm(forms.Form):
         data = super().clean()
         existing, naam = data.get("partnerschap"), (data.get("naam") or "").strip()
         if bool(existing) == bool(naam):
-            raise ValidationError(MSG_KIES_EEN, code="kies_een")
+            raise ValidationError(MSG_CHOOSE_ONE, code="kies_een")
         return data
 
 
@@ -62,18 +67,18 @@ def toevoegen_aan_partnerschap(modeladmin, request, queryset):
     can_add = request.user.has_perm("partnerschappen.add_partnerschap")
     can_change = request.user.has_perm("partnerschappen.change_partnerschap")
     if not (can_add or can_change):
-        modeladmin.message_user(request, MSG_GEEN_RECHT, messages.ERROR)
+        modeladmin.message_user(request, MSG_NO_PERMISSION, messages.ERROR)
         return None
     registraties = list(queryset.select_related("ronde").order_by("naam", "pk"))
     rondes = {r.ronde_id for r in registraties}
     if not rondes:
         return None
     if len(rondes) != 1:
-        modeladmin.message_user(request, MSG_EEN_RONDE, messages.ERROR)
+        modeladmin.message_user(request, MSG_ONE_ROUND, messages.ERROR)
         return None
     ronde = registraties[0].ronde
 
-    form = AddToPartnerschapForm(request.POST if "apply" in request.POST else None, ronde=ronde,
+    form = AddToPartnerschapForm(request.POST if APPLY in request.POST else None, ronde=ronde,
                                  can_add=can_add, can_change=can_change)
     if form.is_bound and form.is_valid():
         existing = form.cleaned_data.get("partnerschap")
@@ -95,9 +100,12 @@ def toevoegen_aan_partnerschap(modeladmin, request, queryset):
                     accepted.append(registratie)
                 except ValidationError as exc:
                     refused.append((registratie.naam, exc))
-            if not accepted:
-                # No empty partnership: say why each one was refused and stay on the list.
-                modeladmin.message_user(request, MSG_NIEMAND_AANVAARD, messages.ERROR)
+            try:
+                services.validate_member_count(len(accepted))
+            except ValidationError as exc:
+                # No empty or one-member partnership: say why and stay on the list.
+                modeladmin.message_user(request, MSG_NOT_CREATED % {"reden": " ".join(exc.messages)},
+                                        messages.ERROR)
                 _refusal_messages(request, refused)
                 return None
             partnerschap = services.partnerschap_create(
@@ -128,5 +136,11 @@ def toevoegen_aan_partnerschap(modeladmin, request, queryset):
                             context)
 
 
-# Actions RegistratieAdmin adds to its own.
-REGISTRATIE_ACTIONS: list = [toevoegen_aan_partnerschap]
+@admin.action(description=_("Geselecteerde partnerschappen exporteren naar Excel (een rij per lid)"))
+def partnerschappen_excel_export(modeladmin, request, queryset):
+    """The members of the selected partnerships, one row each."""
+    return batch_export(modeladmin, request, queryset, export=partnerschappen_export,
+                        filename=f"partnerschappen-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+                        action="partnerschappen_excel_export",
+                        title=_("Partnerschappen exporteren naar Excel"),
+                        count_text=partnerschappen_count_text(queryset))

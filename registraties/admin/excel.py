@@ -6,24 +6,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partnerschappen.models import Lidmaatschap
+from portaal.excel import xlsx_response
 from verkenning.models import Ronde
 
-from .exports import (
-    PERSONAL_DATA_NOTICE,
-    XLSX_CONTENT_TYPE,
-    partnerschappen_export,
-    registraties_export,
-    spooled_file,
-)
-from .imports import NEW, UNCHANGED, UPDATE, registraties_import
+from ..excel.export import PERSONAL_DATA_NOTICE, registraties_export
+from ..excel.imports import NEW, UNCHANGED, UPDATE, registraties_import
 
 EXPORT_PERMISSION = "registraties.export_registratie"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -68,16 +62,7 @@ def export_filename(suffix: str = "") -> str:
     return f"registraties{suffix}-{stamp}.xlsx"
 
 
-def xlsx_response(queryset, filename: str, export=registraties_export) -> FileResponse:
-    """The export written to a temporary file and streamed to the browser from there."""
-    handle = spooled_file()
-    export(queryset=queryset, target=handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename,
-                        content_type=XLSX_CONTENT_TYPE)
-
-
-class RegistratieExcelAdminMixin:
+class ExcelAdminMixin:
     """Mixed into RegistratieAdmin: export of the filtered list, batch export, import.
 
     The changelist links to the export with its own query string (filters, search,
@@ -128,7 +113,8 @@ class RegistratieExcelAdminMixin:
             messages.error(request, _("De filters van de lijst zijn ongeldig; kies ze opnieuw."))
             return HttpResponseRedirect(reverse("admin:registraties_registratie_changelist"))
         if request.method == "POST":
-            return xlsx_response(queryset, export_filename())
+            return xlsx_response(registraties_export, queryset=queryset,
+                                 filename=export_filename())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -141,13 +127,10 @@ class RegistratieExcelAdminMixin:
 
     @admin.action(description=_("Geselecteerde registraties exporteren naar Excel"))
     def excel_export_selected(self, request, queryset):
-        if not can_export(request.user):
-            raise PermissionDenied
-        if request.POST.get("excel_bevestigd"):
-            return xlsx_response(queryset, export_filename("-selectie"))
-        return _selection_notice(self, request, queryset, action="excel_export_selected",
-                                 title=_("Geselecteerde registraties exporteren naar Excel"),
-                                 count_text=registraties_count_text(queryset.count()))
+        return batch_export(self, request, queryset, export=registraties_export,
+                            filename=export_filename("-selectie"), action="excel_export_selected",
+                            title=_("Geselecteerde registraties exporteren naar Excel"),
+                            count_text=registraties_count_text(queryset.count()))
 
     def _changelist_url(self, request) -> str:
         url = reverse("admin:registraties_registratie_changelist")
@@ -217,18 +200,14 @@ def registraties_count_text(count: int) -> str:
                     "Het bestand bevat %(count)d registraties.", count) % {"count": count}
 
 
-def partnerschappen_count_text(queryset) -> str:
-    partnerships = queryset.count()
-    members = Lidmaatschap.objects.filter(partnerschap__in=queryset).count()
-    return ngettext(
-        "Het bestand bevat %(rows)d rij: één per lid van de %(partnerships)d gekozen "
-        "partnerschap(pen).",
-        "Het bestand bevat %(rows)d rijen: één per lid van de %(partnerships)d gekozen "
-        "partnerschap(pen).", members) % {"rows": members, "partnerships": partnerships}
-
-
-def _selection_notice(modeladmin, request, queryset, *, action: str, title, count_text: str):
-    """The personal-data notice before a batch export, re-posting the selection on confirm."""
+def batch_export(modeladmin, request, queryset, *, export, filename: str, action: str, title,
+                 count_text: str):
+    """A batch action's Excel export: first the personal-data notice, which re-posts the
+    selection, then the file. Coordinators only: the file holds contact persons."""
+    if not can_export(request.user):
+        raise PermissionDenied
+    if request.POST.get("excel_bevestigd"):
+        return xlsx_response(export, queryset=queryset, filename=filename)
     url = reverse(f"admin:{modeladmin.opts.app_label}_{modeladmin.opts.model_name}_changelist")
     query = request.GET.urlencode()
     context = {
@@ -243,16 +222,3 @@ def _selection_notice(modeladmin, request, queryset, *, action: str, title, coun
         "changelist_url": f"{url}?{query}" if query else url,
     }
     return TemplateResponse(request, "admin/registraties/excel_export.html", context)
-
-
-@admin.action(description=_("Geselecteerde partnerschappen exporteren naar Excel (een rij per lid)"))
-def partnerschappen_excel_export(modeladmin, request, queryset):
-    """For PartnerschapAdmin.actions: the members of the selected partnerships, for coordinators."""
-    if not can_export(request.user):
-        raise PermissionDenied
-    if request.POST.get("excel_bevestigd"):
-        return xlsx_response(queryset, f"partnerschappen-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
-                             export=partnerschappen_export)
-    return _selection_notice(modeladmin, request, queryset, action="partnerschappen_excel_export",
-                             title=_("Partnerschappen exporteren naar Excel"),
-                             count_text=partnerschappen_count_text(queryset))

@@ -1,29 +1,26 @@
-"""Excel columns of a partnership export: one row per member, with its role and actions."""
+"""Partnerships in Excel: one row per member, and the partnerships column of the registration sheet."""
+from typing import BinaryIO
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from registraties.constants import Gewest, Provincie, Rol, Thema
-from registraties.constants import Status as RegistratieStatus
-from registraties.resources import (
+from portaal.excel import (
+    LIST_SEPARATOR,
     BrusselsDateTimeWidget,
     ChoiceListWidget,
     ChoiceWidget,
     Column,
     FormulaSafeResource,
-    OndernemingsnummerWidget,
     TextWidget,
+    write_xlsx,
 )
+from registraties.constants import Actie, Gewest, Provincie, RegistratieStatus, Thema
+from registraties.excel.columns import ContributedColumn, OndernemingsnummerWidget
+from registraties.excel.export import PERSONAL_DATA_NOTICE
 
-from .constants import Basis, LidRol, Status
-from .models import Lidmaatschap
-
-COLUMNS = (
-    "partnerschap", "ronde", "basis", "basis_andere", "partnerschap_status", "partnerschap_themas",
-    "rol", "acties", "referentie", "naam", "ondernemingsnummer", "registratie_status",
-    "gewest", "provincie", "contact_naam", "contact_email", "contact_telefoon",
-    "toestemming_delen", "toegevoegd_op", "notities",
-)
-
+from .constants import Basis, LidRol, PartnerschapStatus
+from .models import Lidmaatschap, Partnerschap
 
 NO_CONSENT = _("(geen toestemming om te delen)")
 
@@ -40,13 +37,13 @@ class LidmaatschapResource(FormulaSafeResource):
     basis_andere = Column(attribute="partnerschap__basis_andere", column_name=_("Andere basis"),
                           widget=TextWidget(), width=20)
     partnerschap_status = Column(attribute="partnerschap__status",
-                                 column_name=_("Status partnerschap"), widget=ChoiceWidget(Status),
+                                 column_name=_("Status partnerschap"), widget=ChoiceWidget(PartnerschapStatus),
                                  width=14)
     partnerschap_themas = Column(attribute="partnerschap__themas",
                                  column_name=_("Thema's partnerschap"),
                                  widget=ChoiceListWidget(Thema), width=40)
     rol = Column(attribute="rol", column_name=_("Rol"), widget=ChoiceWidget(LidRol), width=20)
-    acties = Column(attribute="acties", column_name=_("Acties"), widget=ChoiceListWidget(Rol),
+    acties = Column(attribute="acties", column_name=_("Acties"), widget=ChoiceListWidget(Actie),
                     width=50)
     referentie = Column(attribute="registratie__referentie", column_name=_("Referentie"),
                         widget=TextWidget(), width=14)
@@ -77,20 +74,14 @@ class LidmaatschapResource(FormulaSafeResource):
     notities = Column(attribute="partnerschap__notities", column_name=_("Notities partnerschap"),
                       widget=TextWidget(), width=40)
 
-    class Meta:
-        model = Lidmaatschap
-        fields = COLUMNS
-        export_order = COLUMNS
-
     def dehydrate_toestemming_delen(self, lid: Lidmaatschap) -> str:
         return str(_("ja") if lid.registratie.toestemming_delen else _("nee"))
 
     # This file is the one that goes to the partners' table: contact details only of
-    # organisations that agreed to share them (toestemming_delen).
+    # organisations that agreed to share them.
     def _contact(self, lid: Lidmaatschap, name: str) -> str:
-        if not lid.registratie.toestemming_delen:
-            return str(NO_CONSENT)
-        return getattr(lid.registratie, name)
+        shared = lid.registratie.contact_for_partners()
+        return str(NO_CONSENT) if shared is None else shared[name]
 
     def dehydrate_contact_naam(self, lid: Lidmaatschap) -> str:
         return self._contact(lid, "contact_naam")
@@ -107,3 +98,37 @@ class LidmaatschapResource(FormulaSafeResource):
                 .select_related("partnerschap__ronde", "registratie")
                 .order_by("partnerschap__naam", "partnerschap__pk", "-rol", "registratie__naam",
                           "pk"))
+
+
+def partnerschappen_export(*, queryset: QuerySet | None = None, target: str | BinaryIO) -> int:
+    """Write one row per member of the partnerships in ``queryset`` (all by default)."""
+    if queryset is None:
+        queryset = Partnerschap.objects.all()
+    resource = LidmaatschapResource()
+    return write_xlsx(target=target, resource=resource, rows=resource.export_rows(queryset),
+                      sheet_title=str(_("Partnerschappen")), comments=str(PERSONAL_DATA_NOTICE))
+
+
+def partnerschappen_count_text(queryset: QuerySet) -> str:
+    partnerships = queryset.count()
+    members = Lidmaatschap.objects.filter(partnerschap__in=queryset).count()
+    return ngettext(
+        "Het bestand bevat %(rows)d rij: één per lid van de %(partnerships)d gekozen "
+        "partnerschap(pen).",
+        "Het bestand bevat %(rows)d rijen: één per lid van de %(partnerships)d gekozen "
+        "partnerschap(pen).", members) % {"rows": members, "partnerships": partnerships}
+
+
+def partnership_names(registratie_ids: list[int]) -> dict[int, str]:
+    """{registration id: the names of its partnerships, sorted}, in one query."""
+    names: dict[int, list[str]] = {}
+    pairs = (Lidmaatschap.objects.filter(registratie_id__in=registratie_ids)
+             .order_by("partnerschap__naam").values_list("registratie_id", "partnerschap__naam"))
+    for registratie_id, naam in pairs:
+        names.setdefault(registratie_id, []).append(naam)
+    return {pk: LIST_SEPARATOR.join(found) for pk, found in names.items()}
+
+
+# The registration sheet's column, added by PartnerschappenConfig.ready().
+PARTNERSHIPS_COLUMN = ContributedColumn(key="partnerschappen", column_name=_("Partnerschappen"),
+                                        load=partnership_names)

@@ -1,11 +1,35 @@
 """Charts of the overview as server-side SVG: no script, no CDN, each bar a link to the list."""
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .overview import Chart
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    params: dict  # query parameters of the registration list showing exactly these rows
+    colour: str = ""
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    bars: list[Bar] = field(default_factory=list)
+    columns: bool = False  # vertical columns over time instead of horizontal bars
+
+    @property
+    def total(self) -> int:
+        return sum(bar.count for bar in self.bars)
+
+    @property
+    def maximum(self) -> int:
+        return max((bar.count for bar in self.bars), default=0)
+
 
 DEFAULT_COLOUR = "#1f5fa8"
 ROW_HEIGHT = 26

@@ -1,51 +1,41 @@
-"""Numbers of the staff overview: totals per answer and per day, in a fixed number of queries."""
+"""The staff overview: totals per answer and per day (in a fixed number of queries) and its page."""
 from collections import Counter
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Max
 from django.db.models.functions import Substr, TruncDate
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from verkenning.models import Ronde
 
-from .admin_filters import ALL
-from .constants import Gewest, Provincie, Rol, Status, Thema, TypeOrganisatie, Vaardigheid, Vlag
-from .models import Registratie, StatusWijziging
+from .. import review
+from ..constants import (
+    Actie,
+    Gewest,
+    Provincie,
+    RegistratieStatus,
+    Thema,
+    TypeOrganisatie,
+    Vaardigheid,
+    Vlag,
+)
+from ..models import Registratie, StatusWijziging
+from .charts import Bar, Chart, list_url, render
+from .filters import ALL
 
 # Provinces always shown (the ones registrations may come from); others only when present.
 _ELIGIBLE_PROVINCES = {Provincie.ANTWERPEN, Provincie.BRUSSEL, Provincie.OOST_VLAANDEREN,
                        Provincie.VLAAMS_BRABANT, Provincie.LIMBURG, Provincie.WEST_VLAANDEREN}
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    count: int
-    params: dict  # query parameters of the registration list showing exactly these rows
-    colour: str = ""
-
-
-@dataclass
-class Chart:
-    key: str
-    title: str
-    bars: list[Bar] = dataclass_field(default_factory=list)
-    columns: bool = False  # vertical columns over time instead of horizontal bars
-
-    @property
-    def total(self) -> int:
-        return sum(bar.count for bar in self.bars)
-
-    @property
-    def maximum(self) -> int:
-        return max((bar.count for bar in self.bars), default=0)
 
 
 @dataclass
@@ -60,13 +50,13 @@ class Overview:
 # (chart key, title, list filter parameter, choices, model field, field holds a list)
 def _groups():
     return [
-        ("status", _("Per status"), "status", Status, "status", False),
+        ("status", _("Per status"), "status", RegistratieStatus, "status", False),
         ("type", _("Per type organisatie"), "type_organisatie__exact", TypeOrganisatie,
          "type_organisatie", False),
         ("gewest", _("Per gewest"), "gewest__exact", Gewest, "gewest", False),
         ("provincie", _("Per provincie"), "provincie__exact", Provincie, "provincie", False),
         ("thema", _("Per thema"), "thema", Thema, "themas", True),
-        ("rol", _("Per actie binnen een partnerschap"), "rol", Rol, "rollen", True),
+        ("rol", _("Per actie binnen een partnerschap"), "rol", Actie, "rollen", True),
         ("vaardigheid", _("Per generieke vaardigheid"), "vaardigheid", Vaardigheid,
          "vaardigheden", True),
         ("vlag", _("Per aandachtspunt"), "vlag", Vlag, "vlaggen", True),
@@ -74,10 +64,10 @@ def _groups():
 
 
 STATUS_COLOURS = {
-    Status.INGEDIEND: "#4a6fa5",
-    Status.IN_BEHANDELING: "#b7791f",
-    Status.ONTVANKELIJK: "#2f7d32",
-    Status.NIET_ONTVANKELIJK: "#b3261e",
+    RegistratieStatus.INGEDIEND: "#4a6fa5",
+    RegistratieStatus.IN_BEHANDELING: "#b7791f",
+    RegistratieStatus.ONTVANKELIJK: "#2f7d32",
+    RegistratieStatus.NIET_ONTVANKELIJK: "#b3261e",
 }
 MAX_DAYS = 366
 CACHE_SECONDS = 300
@@ -151,7 +141,7 @@ def registratie_overview(*, ronde: Ronde | None, now=None, use_cache: bool = Tru
                                   colour=STATUS_COLOURS.get(code, "") if key == "status" else ""))
         charts.append(chart)
     charts.insert(1, _per_day_chart(ronde=ronde, per_day=per_day, now=now, base=base))
-    to_review = counts[("status", Status.INGEDIEND)] + counts[("status", Status.IN_BEHANDELING)]
+    to_review = sum(counts[("status", status)] for status in review.TO_REVIEW)
     return Overview(ronde=ronde, total=total, to_review=to_review,
                     days_left=ronde.days_left(now), charts=charts)
 
@@ -192,3 +182,26 @@ def _count_per_day(rows, zone: ZoneInfo) -> Counter:
         moment = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC)
         per_day[moment.astimezone(zone).date()] += n
     return per_day
+
+
+def overview_view(request):
+    """/beheer/overzicht/: totals and charts of one round (the current one by default)."""
+    if not request.user.has_perm("registraties.view_registratie"):
+        raise PermissionDenied
+    rondes = list(Ronde.objects.order_by("-opent_op"))
+    chosen = request.GET.get("ronde", "")
+    ronde = next((r for r in rondes if str(r.pk) == chosen), None) or Ronde.objects.current()
+    overview = registratie_overview(ronde=ronde)
+    base_url = reverse("admin:registraties_registratie_changelist")
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Overzicht van de registraties"),
+        "overview": overview,
+        "rondes": rondes,
+        "ronde": ronde,
+        "charts": [render(chart, base_url=base_url) for chart in overview.charts],
+        "list_url": base_url,
+        "to_review_url": list_url(base_url, {"ronde__id__exact": ronde.pk})
+        if ronde else base_url,
+    }
+    return TemplateResponse(request, "admin/overzicht.html", context)

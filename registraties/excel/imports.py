@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
+from portaal.excel import restore
 from verkenning.models import Ronde
 
-from . import services
-from .forms import RegistratieForm, normalise_ondernemingsnummer
-from .models import Registratie
-from .resources import RegistratieResource, restore
+from .. import ondernemingsnummer, services
+from ..forms import RegistratieForm
+from ..models import Registratie
+from ..questions import ANSWER_FIELDS
+from .columns import RegistratieResource
 
 IMPORT_REASON = "Geïmporteerd uit Excel"
 MAX_ROWS = 20_000
@@ -110,14 +112,14 @@ def _form_value(value):
 def _current_answers(registratie: Registratie) -> dict:
     """The stored answers as form data, so columns missing from the file keep their value."""
     data = {}
-    for name in services.ANSWER_FIELDS:
+    for name in ANSWER_FIELDS:
         value = getattr(registratie, name)
         data[name] = "" if value is None else value
     return data
 
 
 def _unchanged(stored: dict, cleaned: dict) -> bool:
-    for name in services.ANSWER_FIELDS:
+    for name in ANSWER_FIELDS:
         new, old = cleaned.get(name), stored[name]
         if isinstance(old, list):
             if sorted(new or []) != sorted(old):
@@ -166,7 +168,7 @@ def registraties_import(*, ronde: Ronde, source: BinaryIO | bytes, dry_run: bool
         result = RowResult(number=number, naam=str(parsed.get("naam", "")),
                            ondernemingsnummer=str(parsed.get("ondernemingsnummer", "")))
         try:
-            instance = existing.get(normalise_ondernemingsnummer(result.ondernemingsnummer))
+            instance = existing.get(ondernemingsnummer.normalise(result.ondernemingsnummer))
         except ValidationError:
             instance = None  # the form below names the invalid number
         # Taken before validation: the form writes the new answers onto the instance.
@@ -183,7 +185,7 @@ def registraties_import(*, ronde: Ronde, source: BinaryIO | bytes, dry_run: bool
                     % {"kolom": key_header, "rij": seen[key]})
             seen[key] = number
             result.registratie = instance
-            result.data = {name: form.cleaned_data[name] for name in services.ANSWER_FIELDS
+            result.data = {name: form.cleaned_data[name] for name in ANSWER_FIELDS
                            if name in form.cleaned_data}
             if instance is None:
                 result.action = NEW

@@ -1,0 +1,216 @@
+"""The registration list and detail page; other apps contribute actions and panels to it."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from portaal.admin import DutchHistoryAdmin
+
+from .. import ondernemingsnummer, services
+from ..constants import Vlag
+from ..forms import RegistratieForm
+from ..models import Registratie
+from ..questions import ANSWER_FIELDS, SECTIONS
+from ..selectors import registratie_answer_sections
+from .excel import ExcelAdminMixin
+from .filters import (
+    ActieFilter,
+    RegistratieChangeList,
+    StatusFilter,
+    ThemaFilter,
+    VaardigheidFilter,
+    VlagFilter,
+)
+from .review import ReviewAdminMixin
+
+STAFF_EDIT_REASON = "Gewijzigd door ESF&DO in het beheer"
+BY_FORM = _("de organisatie (via het formulier)")
+BY_LINK = _("de organisatie (via de wijzigingslink)")
+HISTORY_LIMIT = 50
+
+VLAG_SHORT = {
+    Vlag.BRUSSEL_WERKING: _("Brussel"),
+    Vlag.RECHTSVORM_ANDERE: _("Rechtsvorm"),
+    Vlag.TYPE_ANDERE: _("Type"),
+    Vlag.GROTE_ONDERNEMINGEN: _("Grote ondernemingen"),
+}
+
+
+@dataclass(frozen=True)
+class DetailPanel:
+    """A section another app adds to a registration's detail page (e.g. its partnerships).
+
+    ``context(request, registratie)`` returns what ``template`` needs.
+    """
+
+    template: str
+    context: Callable
+
+
+class RegistratieAdminForm(RegistratieForm):
+    """The public form's rules (eligibility, enterprise number, duplicates) for staff edits."""
+
+
+@admin.register(Registratie)
+class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
+    form = RegistratieAdminForm
+    actions = ["change_status"]
+    list_display = ["referentie", "naam", "type_kort", "regio", "status_badge", "vlaggen_kort",
+                    "themas_rollen", "ingediend_op"]
+    list_display_links = ["referentie", "naam"]
+    list_filter = [StatusFilter, "ronde", "type_organisatie", "gewest", "provincie",
+                   ThemaFilter, ActieFilter, VaardigheidFilter, VlagFilter]
+    search_fields = ["referentie", "naam", "ondernemingsnummer", "contact_naam",
+                     "contact_email", "sectoren", "paritaire_comites"]
+    search_help_text = _("Zoek op naam, referentie, ondernemingsnummer (in elke schrijfwijze), "
+                         "contactpersoon, e-mailadres, sector of paritair comité.")
+    date_hierarchy = "ingediend_op"
+    ordering = ["-ingediend_op", "-pk"]
+    list_per_page = 50
+    readonly_fields = ["ronde", "referentie", "gewest", "provincie", "status_badge",
+                       "status_reden", "status_gewijzigd_op", "status_gewijzigd_door",
+                       "vlaggen_kort", "ingediend_op", "gewijzigd_op"]
+    change_form_template = "admin/registraties/registratie/change_form.html"
+    review_page_template = "admin/registraties/registratie/beoordeling.html"
+
+    # Sections other apps add to the detail page (partnerschappen: its memberships).
+    detail_panels: list[DetailPanel] = []
+
+    @classmethod
+    def contribute_action(cls, action) -> None:
+        """A batch action of another app on the list; Django checks its permissions."""
+        cls.actions = [*cls.actions, action]
+
+    @classmethod
+    def contribute_panel(cls, panel: DetailPanel) -> None:
+        cls.detail_panels = [*cls.detail_panels, panel]
+
+    # ----- list -------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ronde", "status_gewijzigd_door")
+
+    def get_changelist(self, request, **kwargs):
+        return RegistratieChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        filtered = queryset
+        queryset, may_have_duplicates = super().get_search_results(request, queryset,
+                                                                   search_term)
+        number = ondernemingsnummer.from_search(search_term)
+        if number:
+            queryset = queryset | filtered.filter(ondernemingsnummer=number)
+        return queryset, may_have_duplicates
+
+    @admin.display(description=_("type"), ordering="type_organisatie")
+    def type_kort(self, obj):
+        return obj.get_type_organisatie_display()
+
+    @admin.display(description=_("provincie"), ordering="provincie")
+    def regio(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.get_gewest_display(),
+                           obj.get_provincie_display())
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html('<span class="portaal-status portaal-status--{}">{}</span>',
+                           obj.status, obj.get_status_display())
+
+    @admin.display(description=_("aandachtspunten"))
+    def vlaggen_kort(self, obj):
+        if not obj.vlaggen:
+            return "–"
+        return format_html_join(
+            " ", '<span class="portaal-vlag" title="{}">⚑ {}</span>',
+            ((Vlag(code).label, VLAG_SHORT.get(code, code)) for code in obj.vlaggen
+             if code in Vlag.values),
+        )
+
+    @admin.display(description=_("thema's / acties"))
+    def themas_rollen(self, obj):
+        return f"{len(obj.themas or [])} / {len(obj.rollen or [])}"
+
+    # ----- permissions and history --------------------------------------------------------
+
+    def has_add_permission(self, request):
+        # Registrations arrive through the public form or the Excel import, never typed in.
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        # Restoring an old version would skip the workflow log and the form's rules.
+        return True
+
+    def anonymous_history_author(self, record) -> str:
+        if record.history_change_reason == services.BY_ORGANISATION:
+            return BY_LINK
+        if record.history_type == "+":
+            return BY_FORM
+        return ""
+
+    def history_rows(self, request, registratie) -> list[dict]:
+        """The latest changes, newest first: when, who, what changed from what to what."""
+        records = list(registratie.history.select_related("history_user")
+                       .order_by("-history_date", "-history_id")[:HISTORY_LIMIT + 1])
+        self.set_history_delta_changes(request, records)
+        return [{"record": record, "who": record.author,
+                 "reason": record.history_change_reason or "",
+                 "changes": getattr(record, "history_delta_changes", [])
+                 if record.history_type == "~" else [],
+                 "type": {"+": _("aangemaakt"), "~": _("gewijzigd"),
+                          "-": _("verwijderd")}.get(record.history_type, "")}
+                for record in records[:HISTORY_LIMIT]]
+
+    # ----- detail page --------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        sections = [(section.title, {"fields": [q.name for q in section.questions],
+                                     "classes": ["collapse"]}) for section in SECTIONS]
+        return [(_("Antwoorden aanpassen"), {"fields": ["referentie", "ronde"]}), *sections]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self.has_change_permission(request, obj):
+            # Read-only users get no answer fields, which the public form's setup expects.
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in ANSWER_FIELDS
+                if name in form.cleaned_data}
+        services.registratie_update(registratie=obj, data=data, reason=STAFF_EDIT_REASON)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        registratie = self.get_object(request, object_id)
+        extra = {}
+        if registratie is not None and self.has_view_or_change_permission(request, registratie):
+            extra = self.detail_context(request, registratie)
+        return super().change_view(request, object_id, form_url,
+                                   extra_context={**extra, **(extra_context or {})})
+
+    def detail_context(self, request, registratie, **forms_) -> dict:
+        """Everything the detail page shows besides the editable answers."""
+        return {
+            "registratie": registratie,
+            "answer_sections": registratie_answer_sections(registratie),
+            **self.review_context(request, registratie, **forms_),
+            "panels": [{"template": panel.template, **panel.context(request, registratie)}
+                       for panel in self.detail_panels],
+            "history_rows": self.history_rows(request, registratie),
+            "history_url": reverse("admin:registraties_registratie_history",
+                                   args=[registratie.pk]),
+        }
+
+    def render_review_page(self, request, registratie, **forms_):
+        """The detail page's panels again with the invalid form, keeping what the user typed."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(registratie),
+            "original": registratie,
+            **self.detail_context(request, registratie, **forms_),
+        }
+        return TemplateResponse(request, self.review_page_template, context, status=400)

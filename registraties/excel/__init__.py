@@ -1,0 +1,1 @@
+"""Registrations in Excel: columns (columns.py), export (export.py) and import (imports.py)."""
