@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "localflavor",
+    "django_tasks",
+    "django_tasks_db",
     "verkenning",
     "registraties",
     "partnerschappen",
@@ -118,7 +120,10 @@ if REDIS_URL:
                           "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process and machine (rate limits, throttles): never one process's memory.
+    # `migrate` creates the table (registraties.apps).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "portaal_cache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,6 +179,15 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Mailbox of ESF&DO that is told about every new registration.
 ESFDO_MAILBOX = os.environ.get("ESFDO_MAILBOX", "competentiechecks@esf-agentschap.be")
+
+# Background work (mails, Excel imports, clean-up) goes to a queue in the database, run by
+# `manage.py db_worker` processes on any machine that reaches the same database.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    },
+}
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

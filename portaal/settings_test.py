@@ -6,3 +6,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = False
 ESFDO_MAILBOX = "esfdo@example.test"
 PORTAAL_URL = ""
+# Tasks run at once in the test's own thread; the tests of the queue itself switch to the
+# database backend and run a real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# One process: the cache of this process; the tests of limits across processes use the
+# database cache of the real settings.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -14,3 +14,12 @@ class RegistratiesConfig(AppConfig):
         # permissions must reach the coordinator role too.
         post_migrate.connect(sync_roles_after_migrate,
                              dispatch_uid="registraties_sync_roles")
+        post_migrate.connect(create_cache_table, dispatch_uid="registraties_cache_table")
+
+
+def create_cache_table(sender, using="default", **kwargs) -> None:
+    """The database cache's table (settings.CACHES without REDIS_URL), made by every migrate."""
+    if sender.label == "registraties":
+        from django.core.management import call_command
+
+        call_command("createcachetable", database=using, verbosity=0)
