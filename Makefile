@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint pytest browser bench clean
+.PHONY: install run test lint pytest browser bench wrk load faults clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The worker sends the queued mails (printed on this console) beside the server, and stops
+# with it: Ctrl+C reaches both, the trap ends the worker whatever way the server ends.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 # Debian's Chromium drives the browser tests; a test tool's own browser download fails here.
@@ -35,8 +39,21 @@ pytest: install browser
 
 test: lint pytest
 
-bench: install
+# The HTTP benchmark loads gunicorn with wrk (Debian package).
+wrk:
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+bench: install wrk
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+# Load and faults run gunicorn on a throwaway database of this PostgreSQL server (README).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+load: install
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python -m tests.load.registraties --write $(LOAD_ARGS)
+
+faults: install
+	$(BIN)/python -m tests.load.faults $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,12 +1,20 @@
 """The staff backend's site: Dutch branding, the order of the index, pages apps add to it."""
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from two_factor.utils import default_device
 
 from .history import EMPTY, ReadableHistoryHelper, user_display
+from .staff_auth import StaffLoginForm, StaffLoginView, setup_url, two_factor_required
 
-STAFF_APPS = ("registraties", "partnerschappen", "verkenning")
+STAFF_APPS = ("registraties", "partnerschappen", "verkenning", "berichten")
 MODEL_ORDER = ("Registratie", "Partnerschap", "Ronde")
 
 
@@ -16,6 +24,9 @@ class PortaalAdminSite(admin.AdminSite):
     index_title = _("Verkenningsronde competentiechecks")
     index_template = "admin/portaal_index.html"
     empty_value_display = "–"
+    # The lists are wide (registrations, filters): the app menu stays on the index page.
+    enable_nav_sidebar = False
+    login_form = StaffLoginForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,6 +43,31 @@ class PortaalAdminSite(admin.AdminSite):
         return [*(path(route, self.admin_view(view), name=name)
                   for route, view, name in self._extra_views),
                 *super().get_urls()]
+
+    def has_permission(self, request):
+        """Staff, and with ``TWO_FACTOR_VERPLICHT`` on also verified by a second factor."""
+        if not super().has_permission(request):
+            return False
+        return not two_factor_required() or request.user.is_verified()
+
+    def login(self, request, extra_context=None):
+        """The password form; with two factors on, the two-step login instead.
+
+        A staff member who is signed in with a password but has no device yet is led to
+        the enrolment; one who has a device signs in again with password and code.
+        """
+        if not two_factor_required():
+            return super().login(request, extra_context)
+        if request.method == "GET" and self.has_permission(request):
+            return redirect("admin:index")
+        user = request.user
+        next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if user.is_authenticated and user.is_active and user.is_staff \
+                and not default_device(user):
+            safe = url_has_allowed_host_and_scheme(next_url, {request.get_host()},
+                                                   require_https=request.is_secure())
+            return redirect(setup_url(next_url if safe else ""))
+        return StaffLoginView.as_view()(request)
 
     def get_app_list(self, request, app_label=None):
         """Registraties, Partnerschappen, Rondes first; plumbing only for superusers."""
@@ -53,6 +89,15 @@ class DutchHistoryAdmin(SimpleHistoryAdmin):
 
     def history_view_title(self, request, obj):
         return _("Geschiedenis van %s") % obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # An id that cannot be this model's key (".../abc/history/") is a page that does not
+        # exist; the database would refuse the comparison with a 500.
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError as exc:
+            raise Http404(_("Deze pagina bestaat niet.")) from exc
+        return super().history_view(request, object_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record)

@@ -5,6 +5,7 @@ and every export streams in constant memory whatever the number of rows.
 """
 import datetime
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -22,25 +23,47 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DATE_FORMAT = "dd/mm/yyyy"
 
-# OWASP: a cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP: a cell starting with one of these is read as a formula by spreadsheet programs;
+# some programs also read the full-width forms (＝ ＋ － ＠) as their ASCII twins.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Invisible or blank characters that a program may skip before it looks for a trigger
+# (zero-width space, joiners, BOM, no-break and other spaces, control characters).
+_SKIPPABLE_CATEGORIES = {"Cf", "Zs", "Zl", "Zp", "Cc"}
 _QUOTE = "'"
 LIST_SEPARATOR = "; "
 JA, NEE = _("ja"), _("nee")
+
+
+def is_formula_like(text: str) -> bool:
+    """A formula trigger at the start, possibly behind invisible or blank characters."""
+    start = 0
+    while start < len(text) and unicodedata.category(text[start]) in _SKIPPABLE_CATEGORIES \
+            and not text.startswith(FORMULA_TRIGGERS, start):
+        start += 1
+    return text.startswith(FORMULA_TRIGGERS, start)
 
 
 def neutralise(text: str) -> str:
     """Text that stays text in Excel and in CSV: a leading apostrophe before a formula trigger.
 
     Text that already starts with an apostrophe gets one too, so ``restore`` is exact.
+    ``write_xlsx`` turns the apostrophe of a formula-like text into the cell's quote-prefix
+    style, so the sheet shows the text exactly as typed.
     """
-    if text and (text.startswith(FORMULA_TRIGGERS) or text.startswith(_QUOTE)):
+    if text and (is_formula_like(text) or text.startswith(_QUOTE)):
         return _QUOTE + text
     return text
 
 
-def restore(text: str) -> str:
-    """The text a visitor typed, from a cell written by ``neutralise``."""
+def restore(text: str, *, quote_prefixed: bool = False) -> str:
+    """The text a visitor typed, from a cell written by ``neutralise`` or ``write_xlsx``.
+
+    A cell with the quote-prefix style holds the text exactly (``quote_prefixed=True``);
+    otherwise a leading apostrophe is the one ``neutralise`` added (files from before the
+    quote-prefix style, CSV, and texts that themselves start with an apostrophe).
+    """
+    if quote_prefixed:
+        return text
     return text[1:] if text.startswith(_QUOTE) else text
 
 
@@ -210,6 +233,9 @@ def write_xlsx(*, target: str | BinaryIO, resource: FormulaSafeResource, rows: I
     header_format = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True,
                                          "valign": "top"})
     datetime_format = workbook.add_format({"num_format": DATETIME_FORMAT})
+    # Excel's own "this is text" mark: the cell shows the text as typed and stays text when
+    # edited, where a visible apostrophe would change the value.
+    text_format = workbook.add_format({"quote_prefix": True})
     date_format = workbook.add_format({"num_format": DATE_FORMAT})
 
     headers = resource.get_export_headers()
@@ -228,7 +254,12 @@ def write_xlsx(*, target: str | BinaryIO, resource: FormulaSafeResource, rows: I
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                write_string(count, col, value)
+                if value.startswith(_QUOTE) and is_formula_like(value[1:]):
+                    write_string(count, col, value[1:], text_format)
+                else:
+                    # Plain text, or text that itself starts with an apostrophe: that keeps
+                    # the added one, so an import's ``restore`` gives it back exactly.
+                    write_string(count, col, value)
             elif isinstance(value, bool):
                 sheet.write_boolean(count, col, value)
             elif isinstance(value, (int, float)):

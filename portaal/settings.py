@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +57,14 @@ INSTALLED_APPS = [
     "localflavor",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "verkenning",
+    "kbo",
+    "berichten",
     "registraties",
     "partnerschappen",
 ]
@@ -65,14 +72,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body or the database: refuse what no page of ours accepts
+    # (files, odd charsets, NUL, huge bodies) and answer a database outage with a Dutch 503.
+    "portaal.middleware.RequestGuardMiddleware",
+    "portaal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portaal.middleware.PortaalCSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,7 +134,7 @@ if REDIS_URL:
 else:
     # Shared by every process and machine (rate limits, throttles): never one process's memory.
     # `migrate` creates the table (registraties.apps).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    CACHES = {"default": {"BACKEND": "portaal.cache.DatabaseCache",
                           "LOCATION": "portaal_cache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -179,6 +191,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Mailbox of ESF&DO that is told about every new registration.
 ESFDO_MAILBOX = os.environ.get("ESFDO_MAILBOX", "competentiechecks@esf-agentschap.be")
+# Every mail is a row (berichten.Bericht) sent by the worker. When the mail server fails, the
+# worker tries again after these many seconds, one wait per retry; then the mail has failed.
+BERICHTEN_WACHTTIJDEN = [int(seconds) for seconds in env_list(
+    "BERICHTEN_WACHTTIJDEN", "60,300,900,3600,14400,43200")]
 
 # Background work (mails, Excel imports, clean-up) goes to a queue in the database, run by
 # `manage.py db_worker` processes on any machine that reaches the same database.
@@ -203,7 +219,41 @@ if env_bool("BEHIND_PROXY"):
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
+# Limits per client address on the public POSTs (registraties/views.py), counted in the
+# default cache so that every process and machine shares them. Off only for load tests on a
+# private machine: RATELIMIT_ENABLE=false.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_IP_META_KEY = "portaal.middleware.client_address"
+# django-ratelimit lists only memcached and django-redis as "supported"; Django's own Redis
+# cache increments atomically, and portaal.cache.DatabaseCache does so under a row lock.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# ALTCHA proof of work on the public form (registraties/spamcontrole.py): PBKDF2 iterations
+# per attempt; a browser needs on average 256 attempts (about a second), a server one.
+ALTCHA_HMAC_KEY = os.environ.get("ALTCHA_HMAC_KEY", "") or SECRET_KEY
+ALTCHA_COST = int(os.environ.get("ALTCHA_COST", "5000"))
+
+# Bodies: the public form is a few kilobytes of text; staff upload Excel files up to 5 MB
+# (files are not counted here). Public URLs are capped harder in portaal/middleware.py.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+CSRF_FAILURE_VIEW = "portaal.views.csrf_failure"
+
 LOGIN_URL = "admin:login"
+# After logging in without a (safe) `next`: the staff index, never /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Two factors (TOTP app + backup codes) for every staff login: required in production,
+# off by default elsewhere so the demo accounts of `make run` log in with a password.
+TWO_FACTOR_VERPLICHT = env_bool("TWO_FACTOR_VERPLICHT", default=PRODUCTION)
+if PRODUCTION and not TWO_FACTOR_VERPLICHT:
+    raise ImproperlyConfigured("TWO_FACTOR_VERPLICHT moet aan staan in productie: "
+                               "medewerkers melden zich aan met een tweede factor.")
+# The portal's own admin site decides (portaal/admin.py); no monkeypatching of AdminSite.
+TWO_FACTOR_PATCH_ADMIN = False
+OTP_TOTP_ISSUER = "ESF&DO competentiechecks"
+TWO_FACTOR_LOGIN_TIMEOUT = 600
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
@@ -222,13 +272,16 @@ if PRODUCTION:
     if env_bool("BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Content Security Policy: every script, style, font and image comes from the portal itself.
-# Inline style attributes stay allowed (the admin and Bootstrap use them); inline scripts not.
+# Content Security Policy: every script, style, font, image and worker comes from the portal
+# itself; nothing inline on the public pages. Only the staff pages (/beheer/) add
+# 'unsafe-inline' to style-src while the Django admin needs it (portaal/middleware.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF],
+        # The ALTCHA widget solves its proof of work in web workers served from static/.
+        "worker-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -4,6 +4,8 @@ from .settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = False
+# Password-only staff logins; the tests of two factors switch them on.
+TWO_FACTOR_VERPLICHT = False
 ESFDO_MAILBOX = "esfdo@example.test"
 PORTAAL_URL = ""
 # Tasks run at once in the test's own thread; the tests of the queue itself switch to the
@@ -12,3 +14,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # One process: the cache of this process; the tests of limits across processes use the
 # database cache of the real settings.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Many submissions from one test address; the tests of the limits switch them on (with the
+# database cache). LocMem is "not shared" for django-ratelimit's check: true, and meant here.
+RATELIMIT_ENABLE = False
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
+# A cheap proof of work, so the tests can solve challenges in Python quickly.
+ALTCHA_COST = 50

@@ -1,8 +1,26 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .staff_auth import (
+    StaffBackupTokensView,
+    StaffQRGeneratorView,
+    StaffSetupCompleteView,
+    StaffSetupView,
+)
+
+# The two-factor pages that staff use (names as django-two-factor-auth reverses them); the
+# login itself is the admin's login page. No page to switch two factors off.
+two_factor_patterns = ([
+    path("instellen/", StaffSetupView.as_view(), name="setup"),
+    path("qr-code/", StaffQRGeneratorView.as_view(), name="qr"),
+    path("ingesteld/", StaffSetupCompleteView.as_view(), name="setup_complete"),
+    path("back-upcodes/", StaffBackupTokensView.as_view(), name="backup_tokens"),
+], "two_factor")
+
 urlpatterns = [
+    path("beheer/tweestapsverificatie/", include(two_factor_patterns)),
     path("beheer/", admin.site.urls),
     path("interesse/", include("registraties.urls")),
+    path("kbo/", include("kbo.urls")),
     path("", include("verkenning.urls")),
 ]

@@ -84,3 +84,5 @@ class Vlag(models.TextChoices):
     RECHTSVORM_ANDERE = "rechtsvorm_andere", _("Andere rechtsvorm: rechtspersoonlijkheid nagaan")
     TYPE_ANDERE = "type_andere", _("Ander type organisatie: nagaan of het een netwerkorganisatie is")
     GROTE_ONDERNEMINGEN = "grote_ondernemingen", _("Minder dan de helft van de bereikte ondernemingen is klein (≤ 50 werknemers)")
+    # Set when the form came in without the proof of work (no JavaScript); not an answer rule.
+    ZONDER_SPAMCONTROLE = "zonder_spamcontrole", _("Verstuurd zonder spamcontrole (geen JavaScript): nagaan of het een echte organisatie is")

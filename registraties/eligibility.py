@@ -115,6 +115,16 @@ def check_eligibility(
     return refusals
 
 
+# Flags about how a registration came in, not about its answers: set once when it is
+# submitted (registratie_submit), kept whenever the answers and their flags are derived again.
+SUBMISSION_FLAGS = (Vlag.ZONDER_SPAMCONTROLE.value,)
+
+
+def submission_flags(flags) -> list[str]:
+    """The submission flags among ``flags`` (anything else is derived from the answers)."""
+    return [flag for flag in flags or () if flag in SUBMISSION_FLAGS]
+
+
 def review_flags(
     *,
     postcode: int | None,

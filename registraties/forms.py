@@ -10,9 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import eligibility, ondernemingsnummer
-from .constants import Rechtsvorm, Thema, TypeOrganisatie
+from .constants import Rechtsvorm, Thema, TypeOrganisatie, Vlag
 from .models import Registratie
 from .questions import ANSWER_FIELDS, QUESTIONS, SECTIONS
+from .spamcontrole import Uitkomst, check_solution
 
 LONG_TEXT_MAX = 4000
 
@@ -31,6 +32,24 @@ MSG_DUPLICATE = _(
     "vraag een nieuwe link aan via 'Link kwijt?'."
 )
 EMPTY_CHOICE = ("", _("— kies —"))
+# Control characters (C0, DEL, C1) cannot be typed into a field; a crafted POST can send them,
+# and they would end up in mails and Excel cells. Long texts keep tab and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MSG_HONEYPOT = _(
+    "Uw formulier kon niet verwerkt worden: het verborgen veld 'Faxnummer' is ingevuld, "
+    "misschien door uw browser. Maak het leeg en verstuur opnieuw, of mail naar "
+    "competentiechecks@esf-agentschap.be."
+)
+MSG_ALTCHA_INVALID = _(
+    "De spamcontrole van dit formulier klopt niet of is verlopen. Laad de pagina opnieuw "
+    "(uw antwoorden blijven staan als u ze eerst kopieert), wacht tot 'Geverifieerd' verschijnt "
+    "en verstuur opnieuw."
+)
+MSG_ALTCHA_REUSED = _(
+    "Deze spamcontrole werd al gebruikt voor een ander verstuurd formulier. Wacht tot "
+    "'Geverifieerd' opnieuw verschijnt en verstuur dan nog eens."
+)
 
 
 def form_layout() -> Layout:
@@ -89,9 +108,13 @@ class RegistratieForm(forms.ModelForm):
         fields = list(ANSWER_FIELDS)
         error_messages = {"contact_email": {"invalid": MSG_EMAIL}}
 
-    def __init__(self, *args, ronde=None, **kwargs):
+    def __init__(self, *args, ronde=None, known_numbers: dict[str, int] | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.ronde = ronde if ronde is not None else getattr(self.instance, "ronde", None)
+        # Import mode (see ``rebind``): {enterprise number: pk} of the round, loaded once, answers
+        # the duplicate check without a query per row; the form is never rendered.
+        self.known_numbers = known_numbers
         van, tot = eligibility.BRUSSELS_POSTCODES
         for question in QUESTIONS:
             if question.name in self.fields:
@@ -99,9 +122,10 @@ class RegistratieForm(forms.ModelForm):
                                      {"van": van, "tot": tot})
         if self.instance.pk:
             self.initial["ondernemingsnummer"] = self.instance.ondernemingsnummer_opgemaakt
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = form_layout()
+        if known_numbers is None:
+            self.helper = FormHelper()
+            self.helper.form_tag = False
+            self.helper.layout = form_layout()
 
     @staticmethod
     def _apply_question(field: forms.Field, question, params: dict) -> None:
@@ -150,11 +174,15 @@ class RegistratieForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        # A browser cannot put a line break in a one-line field; a crafted POST can, and it
-        # would end up in e-mail subjects and Excel cells.
+        # A browser cannot put a line break or a control character in a one-line field; a
+        # crafted POST can, and it would end up in e-mail subjects and Excel cells.
         for name, field in self.fields.items():
-            if isinstance(field.widget, forms.TextInput) and isinstance(data.get(name), str):
-                data[name] = " ".join(data[name].split())
+            if not isinstance(data.get(name), str):
+                continue
+            if isinstance(field.widget, forms.TextInput):
+                data[name] = " ".join(CONTROL_CHARACTERS.sub(" ", data[name]).split())
+            elif isinstance(field.widget, forms.Textarea):
+                data[name] = CONTROL_CHARACTERS_IN_TEXT.sub("", data[name])
         self._require_when("rechtsvorm", Rechtsvorm.ANDERE, "rechtsvorm_andere",
                            _("Vul in welke rechtsvorm uw organisatie heeft."))
         self._require_when("type_organisatie", TypeOrganisatie.ANDERE, "type_andere",
@@ -177,14 +205,44 @@ class RegistratieForm(forms.ModelForm):
                                forms.ValidationError(refusal.message, code=refusal.code))
 
         number = data.get("ondernemingsnummer")
-        if number and self.ronde is not None:
-            duplicates = Registratie.objects.filter(ronde=self.ronde, ondernemingsnummer=number)
-            if self.instance.pk:
-                duplicates = duplicates.exclude(pk=self.instance.pk)
-            if duplicates.exists():
-                self.add_error("ondernemingsnummer",
-                               forms.ValidationError(MSG_DUPLICATE, code="dubbel"))
+        if number and self.ronde is not None and self._number_taken(number):
+            self.add_error("ondernemingsnummer", forms.ValidationError(MSG_DUPLICATE, code="dubbel"))
         return data
+
+    def _number_taken(self, number: str) -> bool:
+        """Another registration of this round already has this enterprise number."""
+        if self.known_numbers is not None:
+            return self.known_numbers.get(number, self.instance.pk) != self.instance.pk
+        duplicates = Registratie.objects.filter(ronde=self.ronde, ondernemingsnummer=number)
+        if self.instance.pk:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        return duplicates.exists()
+
+    # -- import mode: one form validates many rows -------------------------------------------
+
+    def rebind(self, data: dict, instance: Registratie) -> "RegistratieForm":
+        """Validate ``data`` for ``instance`` with this same form object (import mode).
+
+        Building a form copies and configures its 35 fields; an import of 20,000 rows does
+        that once and re-binds here. Every rule still runs: ``is_valid()`` cleans from scratch.
+        """
+        self.data, self.files, self.is_bound = data, {}, True
+        self.instance = instance
+        self._errors = None
+        return self
+
+    def _post_clean(self):
+        if self.known_numbers is None:
+            super()._post_clean()
+            return
+        # The model's check constraints repeat two rules this form already applies (the
+        # share's maximum, no feitelijke vereniging); Django checks them with two queries per
+        # row. The import skips those queries; the database still enforces both on save.
+        self.instance.validate_constraints = _no_constraint_queries
+        try:
+            super()._post_clean()
+        finally:
+            del self.instance.validate_constraints
 
     def _require_when(self, field, value, dependent, message):
         if self.cleaned_data.get(field) == value and not self.cleaned_data.get(dependent,
@@ -213,6 +271,42 @@ class RegistratieForm(forms.ModelForm):
                 anchor = f"{field.auto_id}_0" if multiple else field.auto_id
                 rows.append((anchor, field.label, message))
         return rows
+
+
+class PubliekRegistratieForm(RegistratieForm):
+    """The form as the public sends it: with a honeypot and the ALTCHA proof of work.
+
+    Imports, staff edits and the edit link (which already proves who it is) use
+    RegistratieForm without them.
+    """
+
+    # Hidden from people and screen readers (formulier.html); bots fill in whatever is there.
+    faxnummer = forms.CharField(label=_("Faxnummer (laat dit veld leeg)"), required=False,
+                                max_length=100)
+    # Filled in by the ALTCHA widget (static/vendor/altcha); absent without JavaScript.
+    altcha = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("faxnummer"):
+            # Refused in the open rather than a fake success: a real person whose browser
+            # filled the trap learns it, and nothing is saved or mailed for a bot.
+            raise forms.ValidationError(MSG_HONEYPOT, code="honeypot")
+        if self.errors:
+            # The proof of work is spent only on a form that will be saved.
+            return data
+        outcome = check_solution(data.get("altcha"))
+        if outcome is Uitkomst.ONGELDIG:
+            raise forms.ValidationError(MSG_ALTCHA_INVALID, code="spamcontrole")
+        if outcome is Uitkomst.HERGEBRUIKT:
+            raise forms.ValidationError(MSG_ALTCHA_REUSED, code="spamcontrole_hergebruikt")
+        # Saved, but staff see that nobody did the work (services.registratie_submit).
+        data["vlaggen"] = [Vlag.ZONDER_SPAMCONTROLE.value] if outcome is Uitkomst.ONTBREEKT else []
+        return data
+
+
+def _no_constraint_queries(exclude=None) -> None:
+    """Stands in for Model.validate_constraints in import mode (see RegistratieForm._post_clean)."""
 
 
 class LinkKwijtForm(forms.Form):

@@ -1,47 +1,51 @@
-"""Every e-mail about a registration: confirmation, staff notice, new edit link, status change."""
-import logging
-import smtplib
+"""Every e-mail about a registration: confirmation, staff notice, new edit link, status change.
 
+A mail is rendered here and queued (berichten); a worker sends it and retries when the mail
+server is down, so no request waits on a mail server and no mail is lost.
+"""
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from berichten.services import bericht_queue
 
 from .constants import RegistratieStatus
 from .models import Registratie, StatusWijziging
 from .selectors import registratie_answer_sections
 
-logger = logging.getLogger(__name__)
 
+def base_url(request=None) -> str:
+    """The portal's public address (PORTAAL_URL), else the request's scheme and host.
 
-def absolute_url(path: str, request=None) -> str:
-    """``path`` on the portal's public address (PORTAAL_URL), else on the request's host."""
+    A worker has no request: what it mails gets this address from the request that asked.
+    """
     if settings.PORTAAL_URL:
-        return settings.PORTAAL_URL + path
+        return settings.PORTAAL_URL
     if request is not None:
-        return request.build_absolute_uri(path)
-    return path
+        return request.build_absolute_uri("/").rstrip("/")
+    return ""
 
 
-def edit_url(token: str, request=None) -> str:
-    return absolute_url(reverse("registraties:wijzigen", args=[token]), request)
+def absolute_url(path: str, request=None, *, base: str = "") -> str:
+    """``path`` on the portal's public address (PORTAAL_URL), else on the request's host."""
+    return (base or base_url(request)) + path
+
+
+def edit_url(token: str, request=None, *, base: str = "") -> str:
+    return absolute_url(reverse("registraties:wijzigen", args=[token]), request, base=base)
 
 
 def send_templated_mail(*, template: str, subject: str, to: list[str], context: dict) -> bool:
-    """Send one text+HTML mail; a failing mail server is logged, never raised."""
+    """Render one text+HTML mail per recipient and queue it, on the caller's transaction.
+
+    Nothing is sent here: a failing mail server can neither slow down nor break the caller.
+    Returns True once the mail is queued.
+    """
     text = render_to_string(f"registraties/email/{template}.txt", context)
     html = render_to_string(f"registraties/email/{template}.html", context)
-    # A header may not hold a line break; visitor text in the subject must not break the mail.
-    subject = " ".join(subject.split())
-    try:
-        message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-        message.attach_alternative(html, "text/html")
-        message.send()
-    except (smtplib.SMTPException, OSError, ValueError):
-        # The registration is already saved; a mail problem must not turn into an error page.
-        logger.exception("E-mail '%s' kon niet verstuurd worden naar %s", template, to)
-        return False
-    return True
+    for recipient in to:
+        bericht_queue(aan=recipient, onderwerp=subject, tekst=text, html=html, soort=template)
+    return bool(to)
 
 
 def registratie_send_confirmation(*, registratie: Registratie, token: str, request=None) -> bool:
@@ -65,16 +69,17 @@ def registratie_notify_staff(*, registratie: Registratie, request=None) -> bool:
         subject=f"Nieuwe registratie {registratie.referentie}: {registratie.naam}")
 
 
-def registratie_send_new_link(*, registratie: Registratie, token: str, request=None) -> bool:
+def registratie_send_new_link(*, registratie: Registratie, token: str, request=None,
+                              base: str = "") -> bool:
     return send_templated_mail(
         template="nieuwe_link", to=[registratie.contact_email],
         subject=f"Uw nieuwe wijzigingslink voor {registratie.referentie}",
         context={"registratie": registratie, "ronde": registratie.ronde,
-                 "wijzig_url": edit_url(token, request)})
+                 "wijzig_url": edit_url(token, request, base=base)})
 
 
 def registratie_notify_status(*, registratie: Registratie, wijziging: StatusWijziging) -> bool:
-    """Tell the organisation its new status by e-mail; a failing mail server is logged."""
+    """Queue the mail that tells the organisation its new status."""
     label = RegistratieStatus(wijziging.naar).label
     return send_templated_mail(
         template="status_gewijzigd", to=[registratie.contact_email],

@@ -181,7 +181,7 @@ class Registratie(models.Model):
             postcode=postcode, rechtsvorm=self.rechtsvorm,
             type_organisatie=self.type_organisatie,
             aandeel_kleine_ondernemingen=self.aandeel_kleine_ondernemingen,
-        )
+        ) + eligibility.submission_flags(self.vlaggen)
 
     @property
     def ondernemingsnummer_opgemaakt(self) -> str:
@@ -264,3 +264,54 @@ class StatusWijziging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_van_display()} → {self.get_naar_display()}"
+
+
+class ImportStatus(models.TextChoices):
+    WACHTEND = "wachtend", _("wachtend")
+    BEZIG = "bezig", _("bezig")
+    VOORVERTOOND = "voorvertoond", _("voorvertoning klaar")
+    GEIMPORTEERD = "geimporteerd", _("geïmporteerd")
+    MISLUKT = "mislukt", _("mislukt")
+
+
+class Importbestand(models.Model):
+    """An uploaded Excel import: kept in the database so that any worker can preview and
+    import it (app processes keep no files), with its progress and its result per row."""
+
+    ronde = models.ForeignKey("verkenning.Ronde", on_delete=models.CASCADE,
+                              related_name="+", verbose_name=_("ronde"))
+    door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("door"))
+    bestandsnaam = models.CharField(_("bestandsnaam"), max_length=255)
+    # Emptied once the import ran or failed: the file holds personal data.
+    inhoud = models.BinaryField(_("inhoud"), editable=False)
+    grootte = models.PositiveIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices,
+                              default=ImportStatus.WACHTEND)
+    # False while previewing, True once staff confirmed: which job the status is about.
+    bevestigd = models.BooleanField(_("bevestigd"), default=False)
+    verwerkt = models.PositiveIntegerField(_("rijen verwerkt"), default=0)
+    totaal = models.PositiveIntegerField(_("rijen in totaal"), default=0)
+    # {"file_errors": [...], "rows": [{number, naam, ondernemingsnummer, action, errors}],
+    #  "saved": bool}: what the preview page and the confirmation show.
+    resultaat = models.JSONField(_("resultaat"), default=dict, blank=True)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    gestart_op = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    klaar_op = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("importbestand")
+        verbose_name_plural = _("importbestanden")
+        ordering = ["-aangemaakt_op", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.bestandsnaam} ({self.get_status_display()})"
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (ImportStatus.WACHTEND, ImportStatus.BEZIG)
+
+    @property
+    def percentage(self) -> int:
+        return int(100 * self.verwerkt / self.totaal) if self.totaal else 0

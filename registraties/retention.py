@@ -42,9 +42,20 @@ def personal_data_anonymise(*, years: int = RETENTION_YEARS, dry_run: bool = Tru
                              registraties=registraties.count(), history_rows=history.count())
     if dry_run:
         return result
+    contact_person_blank(registraties=registraties, history=history)
+    return result
+
+
+def contact_person_blank(*, registraties, history) -> tuple[int, int]:
+    """Wipe the contact person from these registrations and history rows; the one place
+    that says how (retention and an erasure request both use it).
+
+    The contact fields are blanked (the e-mail becomes ``ANONYMISED_EMAIL``) and the edit
+    links die. Returns the number of registrations and of history rows changed.
+    """
     blank = {name: "" for name in CONTACT_FIELDS} | {"contact_email": ANONYMISED_EMAIL}
     with transaction.atomic():
         # update(): no new history rows that would copy the data once more.
-        registraties.update(wijzig_token_hash=None, **blank)
-        history.update(**blank)
-    return result
+        changed = registraties.update(wijzig_token_hash=None, **blank)
+        changed_history = history.update(**blank)
+    return changed, changed_history

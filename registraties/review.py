@@ -137,9 +137,13 @@ def registratie_reopen_after_edit(*, registratie: Registratie) -> StatusWijzigin
 
 
 def _notify(wijziging: StatusWijziging) -> None:
-    if mails.registratie_notify_status(registratie=wijziging.registratie, wijziging=wijziging):
-        StatusWijziging.objects.filter(pk=wijziging.pk).update(organisatie_verwittigd=True)
-        wijziging.organisatie_verwittigd = True
+    # "Verwittigd" means the mail is queued; the worker delivers it and retries when the
+    # mail server is down. Mail and mark are saved together.
+    with transaction.atomic():
+        if mails.registratie_notify_status(registratie=wijziging.registratie,
+                                           wijziging=wijziging):
+            StatusWijziging.objects.filter(pk=wijziging.pk).update(organisatie_verwittigd=True)
+            wijziging.organisatie_verwittigd = True
 
 
 def notitie_add(*, registratie: Registratie, auteur, tekst: str) -> Notitie:

@@ -17,8 +17,15 @@ REVIEWER_PERMISSIONS = (
 )
 
 # Coordinators get every permission of the apps staff work in, including models those apps
-# add later (partnerships) and custom ones such as ``registraties.export_registratie``.
-COORDINATOR_APPS = ("registraties", "partnerschappen", "verkenning")
+# add later (partnerships) and custom ones such as ``registraties.export_registratie``;
+# the outgoing mails too (see who got what, send a failed one again). Reviewers do not.
+COORDINATOR_APPS = ("registraties", "partnerschappen", "verkenning", "berichten")
+# ... and they may reset a colleague's second factor (remove the devices; the colleague then
+# enrols again).
+COORDINATOR_PERMISSIONS = (
+    "otp_totp.delete_totpdevice",
+    "otp_static.delete_staticdevice",
+)
 
 
 def _permissions(apps, codenames: list[tuple[str, str]] | None = None, app_labels=()):
@@ -39,7 +46,9 @@ def sync_roles(apps=global_apps) -> None:
     coordinator, _ = Group.objects.get_or_create(name=COORDINATOR)
     reviewer.permissions.set(_permissions(
         apps, [tuple(name.split(".", 1)) for name in REVIEWER_PERMISSIONS]))
-    coordinator.permissions.set(_permissions(apps, app_labels=COORDINATOR_APPS))
+    coordinator.permissions.set(
+        _permissions(apps, app_labels=COORDINATOR_APPS)
+        | _permissions(apps, [tuple(name.split(".", 1)) for name in COORDINATOR_PERMISSIONS]))
 
 
 def sync_roles_after_migrate(sender, apps=global_apps, **kwargs) -> None:

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from verkenning.models import Ronde
 
 from . import mails, review
+from .eligibility import submission_flags
 from .models import DERIVED_FIELDS, Registratie
 from .questions import ANSWER_FIELDS
 
@@ -64,7 +67,9 @@ def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True) -> 
     if check_open and not ronde.is_open():
         raise RoundClosed
     token, hashed = new_token()
-    registratie = Registratie(ronde=ronde, wijzig_token_hash=hashed)
+    # The public form may add a submission flag (sent without spam check, see forms.py).
+    registratie = Registratie(ronde=ronde, wijzig_token_hash=hashed,
+                              vlaggen=submission_flags(data.get("vlaggen")))
     apply_answers(registratie, data)
     try:
         registratie.save()  # takes the next number under the round's row lock
@@ -118,8 +123,10 @@ def registratie_renew_link(*, registratie: Registratie) -> str:
 NEW_LINKS_PER_HOUR = 3
 
 
-def _new_link_allowed(ronde: Ronde, ondernemingsnummer: str) -> bool:
-    key = f"nieuwe-link:{ronde.pk}:{ondernemingsnummer}"
+def _new_link_allowed(ronde_id: int, ondernemingsnummer: str) -> bool:
+    """Count one request for this number; the count lives in the shared cache, so it holds
+    across every worker process and machine."""
+    key = f"nieuwe-link:{ronde_id}:{ondernemingsnummer}"
     cache.add(key, 0, timeout=3600)
     try:
         return cache.incr(key) <= NEW_LINKS_PER_HOUR
@@ -129,23 +136,101 @@ def _new_link_allowed(ronde: Ronde, ondernemingsnummer: str) -> bool:
 
 
 def registratie_request_new_link(*, ronde: Ronde, ondernemingsnummer: str, email: str,
-                                 request=None) -> bool:
+                                 request=None) -> None:
+    """Queue a "link kwijt" request; the worker looks it up, counts it and mails the link.
+
+    The request itself does the same work whether or not number and e-mail match (one
+    queued task, no lookup), so neither its answer nor its timing shows who registered.
+    """
+    nieuwe_link_aanvragen.enqueue(ronde.pk, ondernemingsnummer, email.strip(),
+                                  mails.base_url(request))
+
+
+def registratie_mail_new_link(*, ronde_id: int, ondernemingsnummer: str, email: str,
+                              base: str = "") -> bool:
     """Mail a fresh edit link when number and e-mail match a registration of the open round.
 
-    The caller answers the visitor the same way either way, so this does not reveal who
-    registered.
+    Runs in the worker. At most NEW_LINKS_PER_HOUR requests per number are served; the
+    renewed link and its mail are saved together.
     """
-    if not ronde.is_open() or not _new_link_allowed(ronde, ondernemingsnummer):
+    ronde = Ronde.objects.filter(pk=ronde_id).first()
+    if ronde is None or not ronde.is_open() or not _new_link_allowed(ronde.pk, ondernemingsnummer):
         return False
     registratie = (Registratie.objects.select_related("ronde")
                    .filter(ronde=ronde, ondernemingsnummer=ondernemingsnummer,
                            contact_email__iexact=email.strip()).first())
     if registratie is None:
         return False
-    token = registratie_renew_link(registratie=registratie)
-    mails.registratie_send_new_link(registratie=registratie, token=token, request=request)
+    with transaction.atomic():
+        token = registratie_renew_link(registratie=registratie)
+        mails.registratie_send_new_link(registratie=registratie, token=token, base=base)
     return True
+
+
+@task()
+def nieuwe_link_aanvragen(ronde_id: int, ondernemingsnummer: str, email: str,
+                          base: str = "") -> bool:
+    return registratie_mail_new_link(ronde_id=ronde_id, ondernemingsnummer=ondernemingsnummer,
+                                     email=email, base=base)
 
 
 def edit_link_is_alive(registratie: Registratie) -> bool:
     return registratie.ronde.is_open(timezone.now())
+
+
+# Rows per INSERT/UPDATE statement in a bulk import (SQLite allows 32,766 parameters).
+BULK_BATCH_SIZE = 500
+
+
+def registraties_bulk_submit(*, ronde: Ronde, new: list[dict],
+                             updates: list[tuple[Registratie, dict]], reason: str,
+                             user=None) -> list[int]:
+    """Save many validated rows at once (the Excel import): all of them or none.
+
+    What ends up in the database is what ``registratie_submit`` and ``registratie_update``
+    write one by one: answers plus derived region, province and flags, references numbered
+    gap-free under the round's row lock (taken once, for all new rows), only answers written
+    on the locked rows to update, and one history row each with ``reason`` and ``user``.
+    Works in batches so that memory holds one batch of objects, inside one transaction.
+    Returns the ids of the new registrations. Raises DuplicateRegistration when the
+    database refuses a number that someone registered meanwhile; then nothing is saved.
+    """
+    now = timezone.now()
+    fields = [*ANSWER_FIELDS, *DERIVED_FIELDS, "gewijzigd_op"]
+    created: list[int] = []
+    try:
+        with transaction.atomic():
+            if new:
+                locked = Ronde.objects.select_for_update().get(pk=ronde.pk)
+                first = locked.laatste_volgnummer + 1
+                # update(), not save(): as in Registratie.take_next_number.
+                Ronde.objects.filter(pk=locked.pk).update(
+                    laatste_volgnummer=first + len(new) - 1)
+                for offset in range(0, len(new), BULK_BATCH_SIZE):
+                    batch = []
+                    for number, data in enumerate(new[offset:offset + BULK_BATCH_SIZE],
+                                                  start=first + offset):
+                        registratie = Registratie(
+                            ronde=locked, volgnummer=number,
+                            referentie=locked.format_referentie(number),
+                            wijzig_token_hash=new_token()[1],
+                            vlaggen=submission_flags(data.get("vlaggen")))
+                        apply_answers(registratie, data)
+                        batch.append(registratie)
+                    batch = bulk_create_with_history(
+                        batch, Registratie, batch_size=BULK_BATCH_SIZE, default_user=user,
+                        default_change_reason=reason, default_date=now)
+                    created.extend(registratie.pk for registratie in batch)
+            for offset in range(0, len(updates), BULK_BATCH_SIZE):
+                data_of = {registratie.pk: data
+                           for registratie, data in updates[offset:offset + BULK_BATCH_SIZE]}
+                fresh = list(Registratie.objects.select_for_update().filter(pk__in=data_of))
+                for registratie in fresh:
+                    apply_answers(registratie, data_of[registratie.pk])
+                    registratie.gewijzigd_op = now  # auto_now does not run in bulk_update
+                bulk_update_with_history(
+                    fresh, Registratie, fields, batch_size=BULK_BATCH_SIZE, default_user=user,
+                    default_change_reason=reason, default_date=now)
+    except IntegrityError as exc:
+        raise DuplicateRegistration from exc
+    return created

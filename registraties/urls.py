@@ -8,4 +8,5 @@ urlpatterns = [
     path("bevestiging/", views.BevestigingView.as_view(), name="bevestiging"),
     path("wijzigen/<str:token>/", views.WijzigenView.as_view(), name="wijzigen"),
     path("link-kwijt/", views.LinkKwijtView.as_view(), name="link_kwijt"),
+    path("altcha/", views.altcha_challenge, name="altcha_challenge"),
 ]

@@ -3,18 +3,25 @@ import time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
+from django_ratelimit.core import get_usage
 
+from portaal.views import too_many_requests_page
 from verkenning.models import Ronde
 from verkenning.views import RondeContextMixin
 
-from . import mails, services
-from .forms import MSG_DUPLICATE, LinkKwijtForm, RegistratieForm
+from . import mails, ondernemingsnummer, services, spamcontrole
+from .forms import MSG_DUPLICATE, LinkKwijtForm, PubliekRegistratieForm, RegistratieForm
 from .models import Registratie
 from .selectors import registratie_answer_sections
 
@@ -35,15 +42,60 @@ def recent_registratie_pk(request) -> int | None:
     return remembered.get("pk")
 
 
+# POSTs per client address (settings.RATELIMIT_*; the count lives in the shared cache).
+# A form takes minutes to fill in and may come back a few times with errors: 20 in ten
+# minutes lets several organisations behind one office address register one after another,
+# while a script stops after 20. "Link kwijt" is asked for once, maybe with a typo: 5.
+FORM_RATE = "20/10m"
+LINK_KWIJT_RATE = "5/10m"
+
+
+def refuse_when_limited(request, *, group: str, rate: str):
+    """The calm 429 page when this address sent too many POSTs; None otherwise (and counted)."""
+    if request.method != "POST":
+        return None
+    usage = get_usage(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return too_many_requests_page(retry_after=max(1, usage["time_left"]),
+                                  template="registraties/te_veel_pogingen.html")
+
+
+def no_store_after_post(request, response):
+    """A page answering a POST shows what the visitor typed: not for the browser's cache."""
+    if request.method == "POST":
+        add_never_cache_headers(response)
+    return response
+
+
 class InteresseView(RondeContextMixin, FormView):
     template_name = "registraties/formulier.html"
-    form_class = RegistratieForm
+    form_class = PubliekRegistratieForm
 
     def dispatch(self, request, *args, **kwargs):
+        refusal = refuse_when_limited(request, group="interesse", rate=FORM_RATE)
+        if refusal is not None:
+            return refusal
         ronde = self.get_ronde()
         if ronde is None or not ronde.is_open():
             return self.render_closed()
-        return super().dispatch(request, *args, **kwargs)
+        return no_store_after_post(request, super().dispatch(request, *args, **kwargs))
+
+    def form_invalid(self, form):
+        # A double click sends the form twice; the second finds the first one's registration.
+        # When this session just saved it, the visitor sees that confirmation, not an error.
+        if form.is_duplicate and self._just_registered_here(form):
+            return HttpResponseRedirect(reverse("registraties:bevestiging"), status=303)
+        return super().form_invalid(form)
+
+    def _just_registered_here(self, form) -> bool:
+        pk = recent_registratie_pk(self.request)
+        if not pk:
+            return False
+        # The duplicate error took the number out of cleaned_data; it was valid to get there.
+        number = ondernemingsnummer.normalise(form.data.get("ondernemingsnummer", ""))
+        return Registratie.objects.filter(pk=pk, ronde=self.get_ronde(),
+                                          ondernemingsnummer=number).exists()
 
     def render_closed(self):
         # A round that has yet to open is never "current"; tell the visitor when it opens.
@@ -55,21 +107,25 @@ class InteresseView(RondeContextMixin, FormView):
 
     def form_valid(self, form):
         try:
-            submission = services.registratie_submit(ronde=self.get_ronde(),
-                                                     data=form.cleaned_data)
+            # The registration and its two queued mails are saved together or not at all:
+            # a crash in between cannot lose the confirmation with the edit link.
+            with transaction.atomic():
+                submission = services.registratie_submit(ronde=self.get_ronde(),
+                                                         data=form.cleaned_data)
+                registratie = submission.registratie
+                mails.registratie_send_confirmation(registratie=registratie,
+                                                    token=submission.token, request=self.request)
+                mails.registratie_notify_staff(registratie=registratie, request=self.request)
         except services.DuplicateRegistration:
             form.add_error("ondernemingsnummer", ValidationError(MSG_DUPLICATE, code="dubbel"))
             return self.form_invalid(form)
         except services.RoundClosed:
             return self.render_closed()
-        registratie = submission.registratie
-        mails.registratie_send_confirmation(registratie=registratie, token=submission.token,
-                                            request=self.request)
-        mails.registratie_notify_staff(registratie=registratie, request=self.request)
         remember_for_confirmation(self.request, registratie)
         return HttpResponseRedirect(reverse("registraties:bevestiging"), status=303)
 
 
+@method_decorator(never_cache, name="dispatch")
 class BevestigingView(TemplateView):
     """Shows the visitor's own last registration, found through their session only."""
 
@@ -87,6 +143,7 @@ class BevestigingView(TemplateView):
         return context
 
 
+@method_decorator(never_cache, name="dispatch")
 class WijzigenView(View):
     template_name = "registraties/wijzigen.html"
 
@@ -125,6 +182,12 @@ class LinkKwijtView(RondeContextMixin, FormView):
     template_name = "registraties/link_kwijt.html"
     form_class = LinkKwijtForm
 
+    def dispatch(self, request, *args, **kwargs):
+        refusal = refuse_when_limited(request, group="link-kwijt", rate=LINK_KWIJT_RATE)
+        if refusal is not None:
+            return refusal
+        return no_store_after_post(request, super().dispatch(request, *args, **kwargs))
+
     def form_valid(self, form):
         ronde = self.get_ronde()
         if ronde is not None:
@@ -132,3 +195,10 @@ class LinkKwijtView(RondeContextMixin, FormView):
                 ronde=ronde, ondernemingsnummer=form.cleaned_data["ondernemingsnummer"],
                 email=form.cleaned_data["contact_email"], request=self.request)
         return render(self.request, "registraties/link_kwijt_verstuurd.html", {"ronde": ronde})
+
+
+@never_cache
+@require_GET
+def altcha_challenge(request):
+    """A fresh proof-of-work challenge for the form's ALTCHA widget."""
+    return JsonResponse(spamcontrole.new_challenge())

@@ -46,15 +46,29 @@ class LidmaatschapInlineFormSet(forms.BaseInlineFormSet):
         services.validate_roles(rollen=rollen)
         services.validate_member_count(len(rollen))
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The table's column headers are no <label>: give each control its own name.
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Dit lid verwijderen")
+
 
 MSG_CONCURRENT_CHANGE = _("Er werd niets bewaard: iemand anders wijzigde de leden van dit "
                      "partnerschap intussen. Bekijk de leden hieronder en probeer opnieuw.")
 
 
 class KnownLabelsAutocompleteSelect(AutocompleteSelect):
-    """Names the members already loaded for the page instead of one query per inline row."""
+    """Names the members already loaded for the page instead of one query per inline row.
+
+    An empty row shows a placeholder, which is also the search box's accessible name.
+    """
 
     known_labels: dict[str, str] = {}
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-placeholder"] = str(_("Zoek een registratie op naam of referentie"))
+        return attrs
 
     def optgroups(self, name, value, attr=None):
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
@@ -75,18 +89,24 @@ class LidmaatschapInline(admin.TabularInline):
     readonly_fields = ["status_registratie"]
     extra = 1
 
+    class Media:
+        js = ["admin-portaal/zoekvak-namen.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("registratie", "registratie__ronde")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        widget = formset.form.base_fields["registratie"].widget
+        fields = formset.form.base_fields
+        widget = fields["registratie"].widget
         widget = getattr(widget, "widget", widget)  # inside RelatedFieldWidgetWrapper
-        if obj is not None and isinstance(widget, AutocompleteSelect):
+        if isinstance(widget, AutocompleteSelect):
             widget.__class__ = KnownLabelsAutocompleteSelect
-            widget.known_labels = {
+            widget.known_labels = {} if obj is None else {
                 str(lid.registratie_id): str(lid.registratie)
                 for lid in obj.lidmaatschappen.select_related("registratie")}
+        if "rol" in fields:
+            fields["rol"].widget.attrs["aria-label"] = _("Rol in het partnerschap")
         return formset
 
     @admin.display(description=_("status registratie"))

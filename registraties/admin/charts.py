@@ -101,9 +101,10 @@ def column_chart(chart: Chart, *, base_url: str) -> SafeString:
 
 
 def _svg(chart: Chart, *, width: int, height: int, body: SafeString) -> SafeString:
+    # A group, not an image: its bars are links, and an image may hold nothing interactive.
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="portaal-chart" viewBox="0 0 {w} {h}" '
-        'width="{w}" height="{h}" role="img" aria-label="{summary}">{body}</svg>',
+        'width="{w}" height="{h}" role="group" aria-label="{summary}">{body}</svg>',
         w=width, h=height, summary=_summary(chart), body=body,
     )
 

@@ -1,12 +1,10 @@
 """Excel export/import in the registration admin: the filtered list, a batch action, an import."""
-import base64
-import hashlib
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,12 +14,16 @@ from django.utils.translation import ngettext
 from portaal.excel import xlsx_response
 from verkenning.models import Ronde
 
+from ..excel import reader
 from ..excel.export import PERSONAL_DATA_NOTICE, registraties_export
-from ..excel.imports import NEW, UNCHANGED, UPDATE, registraties_import
+from ..excel.imports import NEW, UPDATE, ImportResult
+from ..excel.reader import ImportFileError, check_size
+from ..excel.tasks import importbestand_confirm, importbestand_upload
+from ..models import Importbestand, ImportStatus
 
 EXPORT_PERMISSION = "registraties.export_registratie"
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-_SESSION_KEY = "registraties_excel_import"
+# While the worker is busy, the page reloads itself this often (seconds; no script needed).
+REFRESH_SECONDS = 2
 
 
 def can_export(user) -> bool:
@@ -43,7 +45,9 @@ class ImportUploadForm(forms.Form):
     bestand = forms.FileField(
         label=_("Excel-bestand (.xlsx)"),
         help_text=_("Met dezelfde kolomnamen als de export. Een rij per organisatie."),
-        error_messages={"required": _("Kies een Excel-bestand om te importeren.")},
+        error_messages={"required": _("Kies een Excel-bestand om te importeren."),
+                        "empty": _("Het bestand is leeg. Kies het Excel-bestand (.xlsx) met de "
+                                   "registraties.")},
     )
 
     def clean_bestand(self):
@@ -51,9 +55,11 @@ class ImportUploadForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Kies een Excel-bestand dat eindigt op .xlsx."),
                                         code="extensie")
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("Het bestand is groter dan 5 MB; splits het op."),
-                                        code="te_groot")
+        # The size first: a file over the limit is never read into memory.
+        try:
+            check_size(upload.size)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc), code="te_groot") from exc
         return upload
 
 
@@ -76,6 +82,8 @@ class ExcelAdminMixin:
                  name=f"{info[0]}_{info[1]}_excel_export"),
             path("excel/import/", self.admin_site.admin_view(self.excel_import_view),
                  name=f"{info[0]}_{info[1]}_excel_import"),
+            path("excel/import/<int:pk>/", self.admin_site.admin_view(self.excel_import_status_view),
+                 name=f"{info[0]}_{info[1]}_excel_import_status"),
         ]
         return urls + super().get_urls()
 
@@ -140,59 +148,81 @@ class ExcelAdminMixin:
     # -- import ----------------------------------------------------------------------------
 
     def excel_import_view(self, request):
-        """Upload → preview with per-row errors (nothing saved) → confirm → all rows saved."""
+        """Upload: the limits are checked and the file is stored; the worker previews it."""
         if not can_import(request.user):
             raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None,
+                                initial={"ronde": Ronde.objects.current()})
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["bestand"]
+            try:
+                bestand = importbestand_upload(
+                    ronde=form.cleaned_data["ronde"], user=request.user, name=upload.name,
+                    content=upload.read(reader.MAX_UPLOAD_BYTES + 1))
+            except ImportFileError as exc:
+                form.add_error("bestand", forms.ValidationError(str(exc), code="ongeldig"))
+            else:
+                return HttpResponseRedirect(reverse(
+                    "admin:registraties_registratie_excel_import_status", args=[bestand.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Registraties importeren uit Excel"),
             "notice": PERSONAL_DATA_NOTICE,
+            "form": form,
+            "limits": import_limits(),
+            "recent": Importbestand.objects.select_related("ronde", "door")
+            .defer("inhoud", "resultaat")[:5],
         }
-        if request.method == "POST" and "bevestigen" in request.POST:
-            return self._excel_import_confirm(request, context)
-
-        form = ImportUploadForm(request.POST or None, request.FILES or None,
-                                initial={"ronde": Ronde.objects.current()})
-        if request.method == "POST" and form.is_valid():
-            content = form.cleaned_data["bestand"].read()
-            ronde = form.cleaned_data["ronde"]
-            result = registraties_import(ronde=ronde, source=content, dry_run=True)
-            digest = hashlib.sha256(content).hexdigest()
-            if not result.has_errors:
-                request.session[_SESSION_KEY] = {
-                    "digest": digest, "ronde": ronde.pk, "acties": result.actions,
-                    "bestand": base64.b64encode(content).decode("ascii"),
-                }
-            context.update(result=result, ronde=ronde, digest=digest,
-                           counts={NEW: result.count(NEW), UPDATE: result.count(UPDATE),
-                                   UNCHANGED: result.count(UNCHANGED)})
-        context["form"] = form
         return TemplateResponse(request, "admin/registraties/excel_import.html", context)
 
-    def _excel_import_confirm(self, request, context):
-        stored = request.session.get(_SESSION_KEY)
-        if not stored or stored.get("digest") != request.POST.get("digest"):
-            messages.error(request, _("De voorvertoning is verlopen. Laad het bestand opnieuw."))
-            return HttpResponseRedirect(reverse("admin:registraties_registratie_excel_import"))
-        ronde = Ronde.objects.get(pk=stored["ronde"])
-        result = registraties_import(ronde=ronde, source=base64.b64decode(stored["bestand"]),
-                                     dry_run=False, expected_actions=stored.get("acties"))
-        del request.session[_SESSION_KEY]
-        if not result.saved:
-            context.update(result=result, ronde=ronde,
-                           form=ImportUploadForm(initial={"ronde": ronde}))
-            messages.error(request, _("Er werd niets geïmporteerd: los de fouten op en laad het "
-                                      "bestand opnieuw."))
-            return TemplateResponse(request, "admin/registraties/excel_import.html", context)
-        new, updated = result.count(NEW), result.count(UPDATE)
-        messages.success(request, " ".join([
-            ngettext("%(count)d nieuwe registratie geïmporteerd.",
-                     "%(count)d nieuwe registraties geïmporteerd.", new) % {"count": new},
-            ngettext("%(count)d registratie bijgewerkt.",
-                     "%(count)d registraties bijgewerkt.", updated) % {"count": updated},
-        ]))
-        return HttpResponseRedirect(reverse("admin:registraties_registratie_changelist"))
+    def excel_import_status_view(self, request, pk):
+        """Progress while the worker runs, then the preview (confirm) or the import's result."""
+        if not can_import(request.user):
+            raise PermissionDenied
+        if pk > 2**63 - 1:  # beyond any id; PostgreSQL would refuse the query itself
+            raise Http404
+        bestand = get_object_or_404(Importbestand.objects.select_related("ronde").defer("inhoud"),
+                                    pk=pk)
+        url = reverse("admin:registraties_registratie_excel_import_status", args=[bestand.pk])
+        if request.method == "POST" and "bevestigen" in request.POST:
+            if importbestand_confirm(bestand=bestand):
+                messages.info(request, _("De import is gestart. Deze pagina toont de voortgang."))
+            else:
+                messages.error(request, _("Deze voorvertoning kan niet (meer) bevestigd worden. "
+                                          "Laad het bestand opnieuw."))
+            return HttpResponseRedirect(url)
+        result = None if bestand.busy else ImportResult.from_json(bestand.resultaat)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Registraties importeren uit Excel"),
+            "notice": PERSONAL_DATA_NOTICE,
+            "bestand": bestand,
+            "ronde": bestand.ronde,
+            "result": result,
+            "refresh_seconds": REFRESH_SECONDS if bestand.busy else None,
+            "can_confirm": (bestand.status == ImportStatus.VOORVERTOOND and not bestand.bevestigd
+                            and result is not None and not result.has_errors),
+            "counts": result.counts if result else None,
+            "upload_url": reverse("admin:registraties_registratie_excel_import"),
+        }
+        if bestand.status == ImportStatus.GEIMPORTEERD and result is not None:
+            new, updated = result.count(NEW), result.count(UPDATE)
+            context["summary"] = " ".join([
+                ngettext("%(count)d nieuwe registratie geïmporteerd.",
+                         "%(count)d nieuwe registraties geïmporteerd.", new) % {"count": new},
+                ngettext("%(count)d registratie bijgewerkt.",
+                         "%(count)d registraties bijgewerkt.", updated) % {"count": updated},
+            ])
+        return TemplateResponse(request, "admin/registraties/excel_import_status.html", context)
+
+
+def import_limits() -> dict:
+    return {"upload_mb": reader.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "uncompressed_mb": reader.MAX_UNCOMPRESSED_BYTES // (1024 * 1024),
+            "rows": reader.MAX_ROWS, "columns": reader.MAX_COLUMNS,
+            "cell_chars": reader.MAX_CELL_CHARS}
 
 
 def registraties_count_text(count: int) -> str:

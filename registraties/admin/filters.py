@@ -2,6 +2,7 @@
 from datetime import date
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -118,6 +119,21 @@ class RegistratieChangeList(ChangeList):
     month between the first and the last submission is as useful and stays fast.
     """
 
+    # No filter value is this long; longer ones only make the database's patterns too big.
+    MAX_FILTER_VALUE = 500
+
+    def get_filters(self, request):
+        # Django builds the drill-down's dates from the query string unchecked: a year like
+        # 9999 or 10**30 must give the list's "invalid filter" answer, not a server error.
+        too_long = [key for key, values in self.filter_params.items()
+                    if any(len(value) > self.MAX_FILTER_VALUE for value in values)]
+        if too_long:
+            raise IncorrectLookupParameters(f"te lange filterwaarde: {too_long}")
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
     def quick_date_hierarchy(self) -> dict:
         name = self.date_hierarchy
         year, month, day = (self.params.get(f"{name}__{part}") for part in
@@ -132,7 +148,7 @@ class RegistratieChangeList(ChangeList):
         if year and month and day:
             try:
                 chosen = date(int(year), int(month), int(day))
-            except ValueError:
+            except (ValueError, OverflowError):
                 return {"show": False}
             return {"show": True, "back": {"link": link({f"{name}__year": year,
                                                          f"{name}__month": month}),
@@ -150,7 +166,7 @@ class RegistratieChangeList(ChangeList):
         try:
             year = int(year) if year else None
             month = int(month) if month else None
-        except ValueError:
+        except (ValueError, OverflowError):
             return {"show": False}
         if year and month:
             days = [date(year, month, d) for d in range(1, 32) if _valid(year, month, d)]

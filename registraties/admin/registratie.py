@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,7 @@ VLAG_SHORT = {
     Vlag.RECHTSVORM_ANDERE: _("Rechtsvorm"),
     Vlag.TYPE_ANDERE: _("Type"),
     Vlag.GROTE_ONDERNEMINGEN: _("Grote ondernemingen"),
+    Vlag.ZONDER_SPAMCONTROLE: _("Geen spamcontrole"),
 }
 
 
@@ -61,7 +63,7 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     form = RegistratieAdminForm
     actions = ["change_status"]
     list_display = ["referentie", "naam", "type_kort", "regio", "status_badge", "vlaggen_kort",
-                    "themas_rollen", "ingediend_op"]
+                    "themas_rollen", "ingediend"]
     list_display_links = ["referentie", "naam"]
     list_filter = [StatusFilter, "ronde", "type_organisatie", "gewest", "provincie",
                    ThemaFilter, ActieFilter, VaardigheidFilter, VlagFilter]
@@ -98,7 +100,12 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return RegistratieChangeList
 
+    # Nobody searches for more; longer terms only make the database's LIKE patterns too big.
+    SEARCH_MAX_LENGTH = 200
+    SEARCH_MAX_WORDS = 10
+
     def get_search_results(self, request, queryset, search_term):
+        search_term = " ".join(search_term.split()[:self.SEARCH_MAX_WORDS])[:self.SEARCH_MAX_LENGTH]
         filtered = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset,
                                                                    search_term)
@@ -134,6 +141,15 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     @admin.display(description=_("thema's / acties"))
     def themas_rollen(self, obj):
         return f"{len(obj.themas or [])} / {len(obj.rollen or [])}"
+
+    @admin.display(description=_("ingediend"), ordering="ingediend_op")
+    def ingediend(self, obj):
+        # The day is enough in the list (and keeps every column in view); the detail page
+        # and the Excel file have the time.
+        return format_html('<time datetime="{}" title="{}">{}</time>',
+                           obj.ingediend_op.isoformat(),
+                           timezone.localtime(obj.ingediend_op).strftime("%d/%m/%Y %H:%M"),
+                           timezone.localtime(obj.ingediend_op).strftime("%d/%m/%Y"))
 
     # ----- permissions and history --------------------------------------------------------
 

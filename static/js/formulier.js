@@ -36,5 +36,26 @@
     update();
     var summary = document.getElementById("foutoverzicht");
     if (summary) { summary.focus(); }
+    preventDoubleSubmit(form);
   });
+  // One click sends the form once: the button disables itself until the answer arrives.
+  // (The server also sends a second POST of the same session to the confirmation.)
+  function preventDoubleSubmit(form) {
+    var button = form.querySelector("button[type=submit][data-eenmaal]");
+    if (!button) { return; }
+    var label = button.textContent;
+    form.addEventListener("submit", function (event) {
+      // Let other handlers (the spam check) cancel first; disable only a real submission.
+      setTimeout(function () {
+        if (event.defaultPrevented) { return; }
+        button.disabled = true;
+        button.textContent = button.getAttribute("data-eenmaal");
+      }, 0);
+    });
+    // Back from the next page (bfcache): the form can be sent again.
+    window.addEventListener("pageshow", function () {
+      button.disabled = false;
+      button.textContent = label;
+    });
+  }
 })();

@@ -1,9 +1,9 @@
-"""Runs every benchmark module, or those named: python -m tests.bench [staff suggestions export]."""
+"""Runs every benchmark module, or those named: python -m tests.bench [staff suggestions export http imports kbo]."""
 import importlib
 import os
 import sys
 
-MODULES = ["staff", "suggestions", "export"]
+MODULES = ["staff", "suggestions", "export", "http", "imports", "kbo"]
 
 
 def main(argv: list[str]) -> None:

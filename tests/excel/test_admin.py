@@ -152,35 +152,40 @@ GOOD = ["Delta Logistiek vzw", "0417.497.106", "vzw", "sectorfederatie", "Kaai 2
 
 
 def test_import_previews_then_saves_on_confirmation(client, coordinator, open_ronde):
+    """Upload → the worker previews (immediately in the tests) → confirm → the worker imports."""
     client.force_login(coordinator)
     content = import_file([HEADER, [*GOOD, "ja"]])
 
-    preview = client.post(reverse(IMPORT_URL), {"ronde": open_ronde.pk,
-                                                "bestand": upload(content)})
-    assert preview.status_code == 200
-    assert "Delta Logistiek vzw" in preview.content.decode()
+    uploaded = client.post(reverse(IMPORT_URL), {"ronde": open_ronde.pk,
+                                                 "bestand": upload(content)})
+    assert uploaded.status_code == 302
+    preview = client.get(uploaded.url)
+    page = preview.content.decode()
+    assert "Delta Logistiek vzw" in page
+    assert 'name="bevestigen"' in page
     assert not Registratie.objects.exists()
 
-    response = client.post(reverse(IMPORT_URL), {"bevestigen": "1",
-                                                 "digest": preview.context["digest"]})
+    response = client.post(uploaded.url, {"bevestigen": "1"})
     assert response.status_code == 302
     registratie = Registratie.objects.get()
     assert registratie.naam == "Delta Logistiek vzw"
     assert registratie.ronde == open_ronde
+    done = client.get(uploaded.url).content.decode()
+    assert "1 nieuwe registratie geïmporteerd." in done
+    assert 'name="bevestigen"' not in done
 
 
 def test_import_preview_shows_row_errors_and_offers_no_confirmation(client, coordinator,
                                                                      open_ronde):
     client.force_login(coordinator)
     content = import_file([HEADER, [*GOOD, "ja"], [*GOOD[:1], "0202.239.951", *GOOD[2:], "nee"]])
-    preview = client.post(reverse(IMPORT_URL), {"ronde": open_ronde.pk,
-                                                "bestand": upload(content)})
-    page = preview.content.decode()
+    uploaded = client.post(reverse(IMPORT_URL), {"ronde": open_ronde.pk,
+                                                 "bestand": upload(content)})
+    page = client.get(uploaded.url).content.decode()
     assert "Rij 3 – Akkoord met de privacyverklaring: Ga akkoord met de privacyverklaring" in page
     assert 'name="bevestigen"' not in page
 
-    response = client.post(reverse(IMPORT_URL), {"bevestigen": "1",
-                                                 "digest": preview.context["digest"]})
+    response = client.post(uploaded.url, {"bevestigen": "1"})
     assert response.status_code == 302
     assert not Registratie.objects.exists()
 

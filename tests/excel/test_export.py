@@ -81,7 +81,7 @@ def test_numbers_keep_their_type(open_ronde):
     assert cells["Aandeel kleine ondernemingen (%)"].value == 80
 
 
-def test_formula_payloads_arrive_inert_as_text_with_a_leading_apostrophe(open_ronde):
+def test_formula_payloads_arrive_inert_as_text_marked_by_the_quote_prefix(open_ronde):
     make_registratie(open_ronde, **PAYLOADS)
     content = export_bytes()
     [cells] = cells_by_header(content)
@@ -89,8 +89,13 @@ def test_formula_payloads_arrive_inert_as_text_with_a_leading_apostrophe(open_ro
     for name, payload in PAYLOADS.items():
         cell = cells[str(resource.fields[name].column_name)]
         assert cell.data_type == "s", name
+        # A formula-like text shows as typed, marked as text by the quote-prefix style; a text
+        # that itself starts with an apostrophe keeps the added one (read back by restore()).
         # openpyxl leaves OOXML's escape of a carriage return (_x000D_) as it is; Excel does not.
-        assert unescape(cell.value) == "'" + payload, name
+        if payload.startswith("'"):
+            assert unescape(cell.value) == "'" + payload, name
+        else:
+            assert (unescape(cell.value), cell.quotePrefix) == (payload, True), name
     # No formula anywhere in the sheet's XML.
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()

@@ -38,7 +38,7 @@ def test_one_row_per_member_regisseur_first_with_role_and_actions(partnerschap):
     assert headers[:4] == ["Partnerschap", "Ronde", "Basis van de bundeling", "Andere basis"]
     assert [(r["Naam organisatie"], r["Rol"], r["Acties"]) for r in rows] == [
         ("Zeta Bouwfonds", "regisseur (regierol)", "samenwerking (regierol)"),
-        ("'=Alfa Dakwerkers", "partner", "leren; communicatie"),
+        ("=Alfa Dakwerkers", "partner", "leren; communicatie"),  # text: quote-prefix style
     ]
     first = rows[0]
     assert first["Partnerschap"] == "Bouw en renovatie"

@@ -7,14 +7,18 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from berichten.models import Bericht
 from registraties import services
 from registraties.models import Registratie
 from tests.factories import form_data, make_registratie
 
 pytestmark = pytest.mark.django_db
 
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 LINK = re.compile(r"https?://[^/\s]+(/interesse/wijzigen/[^/\s\"<]+/)")
 SAME_ANSWER = ("Als het ondernemingsnummer en het e-mailadres overeenkomen met een registratie in de "
                "lopende ronde, ontvangt u binnen enkele minuten een e-mail met een nieuwe "
@@ -268,6 +272,60 @@ def test_link_kwijt_mails_at_most_three_links_an_hour(client, registered):
     assert len(mail.outbox) == 3
     # The third link still works: the fourth request did not replace it.
     assert client.get(edit_path(mail.outbox[-1])).status_code == 200
+
+
+def _sql_shapes(queries) -> list[str]:
+    """Each statement's verb and first table, without the values it carried."""
+    shapes = []
+    for query in queries:
+        words = query["sql"].replace('"', "").split()
+        table = next((words[i + 1] for i, w in enumerate(words[:-1])
+                      if w.upper() in {"FROM", "INTO", "UPDATE"}), "")
+        shapes.append(f"{words[0].upper()} {table}")
+    return shapes
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_link_kwijt_does_the_same_database_work_whether_or_not_anything_matches(client,
+                                                                               registered):
+    from django_tasks_db.models import DBTaskResult
+
+    Bericht.objects.all().delete()
+    shapes = []
+    for number, email in [("0417.497.106", "an.peeters@bouwfonds-test.be"),  # matches
+                          ("0403.170.701", "an.peeters@bouwfonds-test.be"),  # other number
+                          ("0417.497.106", "iemand@anders.be")]:           # other e-mail
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/interesse/link-kwijt/", {"ondernemingsnummer": number,
+                                                              "contact_email": email})
+        assert SAME_ANSWER in response.content.decode()
+        shapes.append(_sql_shapes(queries.captured_queries))
+    assert shapes[0] == shapes[1] == shapes[2]
+    assert not any("registraties_registratie" in shape for shape in shapes[0])
+    # The lookup and the mail are the worker's: the request only queued one task each.
+    assert not Bericht.objects.exists()
+    assert mail.outbox == []
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "registraties.services.nieuwe_link_aanvragen"] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_mails_the_link_only_when_number_and_email_match(client, open_ronde):
+    from tests.berichten.helpers import DATABASE_TASKS as DB_TASKS
+    from tests.berichten.helpers import run_worker
+
+    assert client.post("/interesse/", form_data()).status_code == 303
+    mail.outbox.clear()
+    with override_settings(TASKS=DB_TASKS):
+        for email in ("iemand@anders.be", "an.peeters@bouwfonds-test.be"):
+            client.post("/interesse/link-kwijt/", {"ondernemingsnummer": "0417497106",
+                                                   "contact_email": email})
+        assert mail.outbox == []
+        run_worker()
+    (message,) = mail.outbox
+    assert message.to == ["an.peeters@bouwfonds-test.be"]
+    assert client.get(edit_path(message)).status_code == 200
+    assert Bericht.objects.get(soort="nieuwe_link").status == "verzonden"
 
 
 def test_edit_after_a_decision_sends_the_registration_back_to_the_reviewers(client, registered,

@@ -5,8 +5,11 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
+from berichten.models import Bericht
 from registraties.models import Registratie
 from tests.factories import form_data
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +95,8 @@ def closed_port() -> int:
 
 
 def test_failing_mail_server_loses_no_registration_and_shows_no_error(client, open_ronde, caplog):
+    # The test settings run the queued send at once, inside the request: even then a failing
+    # mail server never reaches the visitor; the mail waits with its reason.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
                            EMAIL_HOST="127.0.0.1", EMAIL_PORT=closed_port(), EMAIL_USE_TLS=False,
                            EMAIL_USE_SSL=False, EMAIL_TIMEOUT=2):
@@ -100,6 +105,44 @@ def test_failing_mail_server_loses_no_registration_and_shows_no_error(client, op
     registratie = Registratie.objects.get()
     assert registratie.referentie in response.content.decode()
     assert "kon niet verstuurd worden" in caplog.text
+    confirmation = Bericht.objects.get(aan="an.peeters@bouwfonds-test.be")
+    assert (confirmation.status, confirmation.pogingen) == ("wachtend", 1)
+    assert "Connection refused" in confirmation.laatste_fout
+
+
+def test_every_mail_is_a_row_in_the_queue(client, open_ronde, settings):
+    submit(client)
+    assert sorted(Bericht.objects.values_list("soort", "aan", "status")) == [
+        ("bevestiging", "an.peeters@bouwfonds-test.be", "verzonden"),
+        ("notificatie", settings.ESFDO_MAILBOX, "verzonden")]
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_request_only_queues_the_mails_for_the_worker(client, open_ronde):
+    from django_tasks_db.models import DBTaskResult
+
+    registratie = submit(client)
+    assert mail.outbox == []
+    assert sorted(Bericht.objects.values_list("soort", "status", "pogingen")) == [
+        ("bevestiging", "wachtend", 0), ("notificatie", "wachtend", 0)]
+    assert DBTaskResult.objects.filter(task_path="berichten.tasks.bericht_versturen").count() == 2
+    # The text that will be sent is stored with the row, rendered in the request.
+    confirmation = Bericht.objects.get(soort="bevestiging")
+    assert registratie.referentie in confirmation.onderwerp
+    assert "http://testserver/interesse/wijzigen/" in confirmation.tekst
+
+
+@override_settings(TASKS={"default": {"BACKEND": "tests.registraties.test_mail.MissingBackend"}})
+def test_a_crash_while_queueing_the_mails_saves_no_registration_without_them(open_ronde):
+    # Registration and mails share one transaction: never a saved registration whose
+    # confirmation with the edit link is lost.
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    response = client.post("/interesse/", form_data())
+    assert response.status_code == 500
+    assert Registratie.objects.count() == 0
+    assert Bericht.objects.count() == 0
 
 
 def test_failing_mail_server_does_not_break_link_kwijt(client, open_ronde):

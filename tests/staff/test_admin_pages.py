@@ -130,8 +130,9 @@ def test_the_review_log_cannot_be_changed_by_anyone(data, superuser_client):
 def test_the_index_lists_registrations_partnerships_and_rounds_first(data, coordinator_client):
     response = coordinator_client.get(reverse("admin:index"))
     labels = [app["app_label"] for app in response.context["app_list"]]
-    expected = ["registraties", "partnerschappen", "verkenning"]
+    expected = ["registraties", "partnerschappen", "verkenning", "berichten"]
     assert labels == [label for label in expected if label in labels]
+    assert "berichten" in labels  # the outgoing mails, for coordinators
     assert "auth" not in labels and "axes" not in labels
 
 

@@ -113,3 +113,10 @@ def test_the_list_shows_status_as_text_and_flags_with_their_reason(rows, reviewe
     assert '<span class="portaal-status portaal-status--ontvankelijk">ontvankelijk</span>' in html
     assert ('title="Zetel in Brussel: nagaan of de werking vooral op de Vlaamse arbeidsmarkt '
             'gericht is">⚑ Brussel</span>') in html
+
+
+def test_every_flag_has_a_short_label_in_the_list():
+    from registraties.admin.registratie import VLAG_SHORT
+    from registraties.constants import Vlag
+
+    assert set(VLAG_SHORT) == set(Vlag.values)

@@ -1,7 +1,13 @@
-"""python manage.py import_registraties PAD.xlsx --ronde SLUG [--opslaan]: preview or import."""
+"""python manage.py import_registraties PAD.xlsx --ronde SLUG [--opslaan]: preview or import.
+
+Runs the import in this process (no worker needed), under the same limits as the admin.
+"""
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from registraties.excel.imports import NEW, UNCHANGED, UPDATE, registraties_import
+from registraties.excel.reader import ImportFileError, check_size
 from verkenning.models import Ronde
 
 
@@ -23,10 +29,13 @@ class Command(BaseCommand):
         except Ronde.DoesNotExist as exc:
             raise CommandError(f"Geen ronde met slug '{ronde}'.") from exc
         try:
+            check_size(os.path.getsize(pad))
             with open(pad, "rb") as handle:
                 content = handle.read()
         except OSError as exc:
             raise CommandError(f"Kan '{pad}' niet lezen: {exc}") from exc
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
         result = registraties_import(ronde=target, source=content, dry_run=not opslaan)
         for row in result.rows:
             self.stdout.write(f"Rij {row.number}: {row.action_label} – {row.naam}")

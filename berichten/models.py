@@ -1,0 +1,32 @@
+"""One row per outgoing e-mail: what to send, and how the sending went."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .constants import BerichtStatus
+
+
+class Bericht(models.Model):
+    aan = models.CharField(_("aan"), max_length=254)
+    onderwerp = models.TextField(_("onderwerp"))
+    tekst = models.TextField(_("tekst"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    soort = models.CharField(_("soort"), max_length=50, db_index=True,
+                             help_text=_("Het sjabloon van het bericht, bv. bevestiging."))
+    status = models.CharField(_("status"), max_length=20, choices=BerichtStatus.choices,
+                              default=BerichtStatus.WACHTEND, db_index=True)
+    pogingen = models.PositiveIntegerField(_("pogingen"), default=0)
+    laatste_fout = models.TextField(_("laatste fout"), blank=True)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True, db_index=True)
+    verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+    volgende_poging_op = models.DateTimeField(_("volgende poging op"), null=True, blank=True)
+    # A worker that sends holds the mail until this moment; a second worker leaves it alone,
+    # and a worker that died mid-send does not block the mail for ever.
+    bezig_tot = models.DateTimeField(_("bezig tot"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bericht")
+        verbose_name_plural = _("berichten")
+        ordering = ["-aangemaakt_op", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.onderwerp} → {self.aan}"

@@ -1,0 +1,99 @@
+"""The worker's job: send one queued mail, or record why not and try again later."""
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from .constants import BerichtStatus
+from .models import Bericht
+
+logger = logging.getLogger(__name__)
+
+# How long a worker holds a mail while it talks to the mail server. Far above EMAIL_TIMEOUT;
+# only a worker that died mid-send makes anyone wait this long.
+CLAIM = timedelta(minutes=10)
+MAX_ERROR_LENGTH = 2000
+
+
+def retry_waits() -> list[int]:
+    """Seconds to wait before each next attempt; after the last one the mail has failed."""
+    return [int(seconds) for seconds in settings.BERICHTEN_WACHTTIJDEN]
+
+
+def enqueue_send(bericht_id: int, *, run_after=None) -> None:
+    """Queue the sending of one mail, on the caller's transaction (database backend)."""
+    job = bericht_versturen
+    if run_after is not None:
+        if not job.get_backend().supports_defer:
+            # Only the immediate backend of the tests: it cannot wait, a resend picks it up.
+            return
+        job = job.using(run_after=run_after)
+    job.enqueue(bericht_id)
+
+
+def _claim(bericht_id: int) -> Bericht | None:
+    """Take the mail for this worker, or None when it is sent, failed, gone or taken.
+
+    One conditional UPDATE: of two workers running at once only one gets a row back, on
+    SQLite and PostgreSQL alike, and no lock is held while the mail server is slow.
+    """
+    now = timezone.now()
+    taken = (Bericht.objects
+             .filter(pk=bericht_id, status=BerichtStatus.WACHTEND)
+             .filter(Q(bezig_tot__isnull=True) | Q(bezig_tot__lt=now))
+             .update(bezig_tot=now + CLAIM))
+    return Bericht.objects.filter(pk=bericht_id).first() if taken else None
+
+
+def bericht_send(bericht_id: int) -> str:
+    """Send a waiting mail once; returns the state it ends in (or "overgeslagen")."""
+    bericht = _claim(bericht_id)
+    if bericht is None:
+        return "overgeslagen"
+    try:
+        message = EmailMultiAlternatives(subject=bericht.onderwerp, body=bericht.tekst,
+                                         to=[bericht.aan])
+        if bericht.html:
+            message.attach_alternative(bericht.html, "text/html")
+        message.send()
+    except Exception as exc:  # whatever the mail server or the message did: record it, retry
+        return _record_failure(bericht, exc)
+    # The body may hold a private edit link, which is only ever stored as a hash; once the
+    # mail is delivered its text is no longer needed, so it is not kept.
+    Bericht.objects.filter(pk=bericht.pk).update(
+        status=BerichtStatus.VERZONDEN, verzonden_op=timezone.now(), pogingen=bericht.pogingen + 1,
+        laatste_fout="", volgende_poging_op=None, bezig_tot=None, tekst="", html="")
+    return BerichtStatus.VERZONDEN
+
+
+def _record_failure(bericht: Bericht, exc: Exception) -> str:
+    attempts = bericht.pogingen + 1
+    error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
+    waits = retry_waits()
+    with transaction.atomic():
+        if attempts > len(waits):
+            Bericht.objects.filter(pk=bericht.pk).update(
+                status=BerichtStatus.MISLUKT, pogingen=attempts, laatste_fout=error,
+                volgende_poging_op=None, bezig_tot=None)
+            logger.error("E-mail '%s' (bericht %s) kon niet verstuurd worden naar %s; "
+                         "opgegeven na %s pogingen: %s",
+                         bericht.soort, bericht.pk, bericht.aan, attempts, error)
+            return BerichtStatus.MISLUKT
+        next_attempt = timezone.now() + timedelta(seconds=waits[attempts - 1])
+        Bericht.objects.filter(pk=bericht.pk).update(
+            pogingen=attempts, laatste_fout=error, volgende_poging_op=next_attempt, bezig_tot=None)
+        enqueue_send(bericht.pk, run_after=next_attempt)
+    logger.warning("E-mail '%s' (bericht %s) kon niet verstuurd worden naar %s; nieuwe poging "
+                   "om %s: %s", bericht.soort, bericht.pk, bericht.aan,
+                   timezone.localtime(next_attempt).isoformat(timespec="seconds"), error)
+    return BerichtStatus.WACHTEND
+
+
+@task()
+def bericht_versturen(bericht_id: int) -> str:
+    return bericht_send(bericht_id)

@@ -1,0 +1,135 @@
+"""The Excel import as background jobs: the upload is stored, the worker previews and imports.
+
+No web request reads a spreadsheet row: the request checks the limits (``reader.check_file``,
+bounded memory), stores the file in an ``Importbestand`` and queues the preview; the worker
+(``manage.py db_worker``) runs it and records progress and the result, which the admin page
+shows. "Import bevestigen" queues the import, again in the worker, all or nothing.
+"""
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from verkenning.models import Ronde
+
+from ..models import Importbestand, ImportStatus
+from .imports import ImportResult, registraties_import
+from .reader import check_file
+
+logger = logging.getLogger(__name__)
+
+# An upload nobody confirmed loses its bytes after this long (they hold personal data).
+KEEP_UNCONFIRMED = timedelta(days=1)
+
+
+def importbestand_upload(*, ronde: Ronde, user, name: str, content: bytes) -> Importbestand:
+    """Check the limits, store the file and queue its preview.
+
+    Raises ``reader.ImportFileError`` (a Dutch message) for a file over the limits or not an
+    .xlsx; then nothing is stored.
+    """
+    rows = check_file(content)
+    bestand = Importbestand.objects.create(
+        ronde=ronde, door=user if user and user.is_authenticated else None,
+        bestandsnaam=name[:255], inhoud=content, grootte=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), totaal=rows)
+    Importbestand.objects.filter(aangemaakt_op__lt=timezone.now() - KEEP_UNCONFIRMED,
+                                 status__in=[ImportStatus.VOORVERTOOND, ImportStatus.MISLUKT,
+                                             ImportStatus.GEIMPORTEERD]).update(inhoud=b"")
+    importbestand_voorvertonen.enqueue(bestand.pk)
+    return bestand
+
+
+def importbestand_confirm(*, bestand: Importbestand) -> bool:
+    """Queue the import of a preview without errors; False when that is not (or no longer)
+    possible, e.g. a second click or a preview with errors."""
+    if ImportResult.from_json(bestand.resultaat).has_errors:
+        return False
+    claimed = Importbestand.objects.filter(
+        pk=bestand.pk, status=ImportStatus.VOORVERTOOND, bevestigd=False,
+    ).update(bevestigd=True, status=ImportStatus.WACHTEND, verwerkt=0)
+    if claimed:
+        importbestand_importeren.enqueue(bestand.pk)
+    return bool(claimed)
+
+
+def _claim(pk: int, *, bevestigd: bool) -> Importbestand | None:
+    """Move a waiting file to 'bezig'; None when another run already took it."""
+    claimed = Importbestand.objects.filter(pk=pk, status=ImportStatus.WACHTEND,
+                                           bevestigd=bevestigd).update(
+        status=ImportStatus.BEZIG, gestart_op=timezone.now(), verwerkt=0)
+    if not claimed:
+        return None
+    return Importbestand.objects.select_related("ronde", "door").get(pk=pk)
+
+
+def _progress(pk: int):
+    def report(done: int) -> None:
+        Importbestand.objects.filter(pk=pk).update(verwerkt=done)
+    return report
+
+
+def _finish(bestand: Importbestand, *, status: str, result: ImportResult,
+            wipe: bool) -> None:
+    fields = {"status": status, "resultaat": result.as_json(), "klaar_op": timezone.now(),
+              "verwerkt": F("totaal") if status != ImportStatus.MISLUKT else F("verwerkt")}
+    if wipe:
+        fields["inhoud"] = b""
+    Importbestand.objects.filter(pk=bestand.pk).update(**fields)
+
+
+def _crashed(bestand: Importbestand) -> ImportResult:
+    logger.exception("Excel-import %s mislukt", bestand.pk)
+    return ImportResult(rows=[], file_errors=[_(
+        "De verwerking van het bestand liep onverwacht fout; er werd niets geïmporteerd. "
+        "Probeer het opnieuw, en meld het aan de beheerder van het portaal als het blijft "
+        "mislukken.")])
+
+
+def run_preview(pk: int) -> None:
+    bestand = _claim(pk, bevestigd=False)
+    if bestand is None:
+        return
+    try:
+        result = registraties_import(ronde=bestand.ronde, source=bytes(bestand.inhoud),
+                                     dry_run=True, progress=_progress(pk))
+    except Exception:
+        _finish(bestand, status=ImportStatus.MISLUKT, result=_crashed(bestand), wipe=True)
+        raise
+    # A preview with errors can never be confirmed: its bytes are no longer needed.
+    _finish(bestand, status=ImportStatus.VOORVERTOOND, result=result, wipe=result.has_errors)
+
+
+def run_import(pk: int) -> None:
+    bestand = _claim(pk, bevestigd=True)
+    if bestand is None:
+        return
+    if not bestand.inhoud:
+        _finish(bestand, status=ImportStatus.MISLUKT, wipe=True, result=ImportResult(
+            rows=[], file_errors=[_("De voorvertoning is verlopen: er werd niets "
+                                    "geïmporteerd. Laad het bestand opnieuw.")]))
+        return
+    expected = ImportResult.from_json(bestand.resultaat).actions
+    try:
+        result = registraties_import(ronde=bestand.ronde, source=bytes(bestand.inhoud),
+                                     dry_run=False, expected_actions=expected,
+                                     user=bestand.door, progress=_progress(pk))
+    except Exception:
+        _finish(bestand, status=ImportStatus.MISLUKT, result=_crashed(bestand), wipe=True)
+        raise
+    _finish(bestand, status=ImportStatus.GEIMPORTEERD if result.saved else ImportStatus.MISLUKT,
+            result=result, wipe=True)
+
+
+@task()
+def importbestand_voorvertonen(importbestand_id: int) -> None:
+    run_preview(importbestand_id)
+
+
+@task()
+def importbestand_importeren(importbestand_id: int) -> None:
+    run_import(importbestand_id)

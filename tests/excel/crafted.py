@@ -1,0 +1,153 @@
+"""Crafted .xlsx files, small on disk and huge when unpacked, written without building them in
+memory (the members are streamed into the zip). Used by the limit and memory tests; also
+runnable on its own: ``python -m tests.excel.crafted DIR`` writes them all to DIR."""
+import sys
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '</Types>')
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/>{extra}</Relationships>')
+STRINGS_REL = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+               '2006/relationships/sharedStrings" Target="sharedStrings.xml"/>')
+SHEET_START = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               '<sheetData>')
+SHEET_END = "</sheetData></worksheet>"
+HEADER_ROW = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Ondernemingsnummer</t></is></c>'
+              '<c r="B1" t="inlineStr"><is><t>Naam organisatie</t></is></c></row>')
+
+
+def _chunks(parts: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
+    buffer, length = [], 0
+    for part in parts:
+        buffer.append(part)
+        length += len(part)
+        if length >= size:
+            yield "".join(buffer).encode()
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+def write_xlsx(path: Path, sheet_parts: Callable[[], Iterator[str]],
+               strings_parts: Callable[[], Iterator[str]] | None = None) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels",
+                         WORKBOOK_RELS.format(extra=STRINGS_REL if strings_parts else ""))
+        if strings_parts is not None:
+            with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+                for chunk in _chunks(strings_parts()):
+                    member.write(chunk)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for chunk in _chunks(sheet_parts()):
+                member.write(chunk)
+    return path
+
+
+def wide_row(path: Path, cells: int = 2_000_000) -> Path:
+    """One row with two million inline cells (about 226 KB zipped)."""
+    def parts():
+        yield SHEET_START + '<row r="1">'
+        for _ in range(cells):
+            yield '<c t="inlineStr"><is><t>x</t></is></c>'
+        yield "</row>" + SHEET_END
+    return write_xlsx(path, parts)
+
+
+def empty_rows(path: Path, rows: int = 5_000_000) -> Path:
+    """Five million empty rows after a header (tens of KB zipped)."""
+    def parts():
+        yield SHEET_START + HEADER_ROW
+        for _ in range(rows):
+            yield "<row/>"
+        yield SHEET_END
+    return write_xlsx(path, parts)
+
+
+def long_cell(path: Path, megabytes: int = 300) -> Path:
+    """One cell of ``megabytes`` MB of text (300 MB: about 310 KB zipped)."""
+    def parts():
+        yield SHEET_START + HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        block = "a" * (1 << 20)
+        for _ in range(megabytes):
+            yield block
+        yield "</t></is></c></row>" + SHEET_END
+    return write_xlsx(path, parts)
+
+
+def long_shared_string(path: Path, megabytes: int = 60) -> Path:
+    """A shared string of ``megabytes`` MB, referenced by one cell."""
+    def strings():
+        yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://'
+               'schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
+        block = "b" * (1 << 20)
+        for _ in range(megabytes):
+            yield block
+        yield "</t></si></sst>"
+
+    def sheet():
+        yield SHEET_START + HEADER_ROW + '<row r="2"><c r="A2" t="s"><v>0</v></c></row>' + SHEET_END
+    return write_xlsx(path, sheet, strings)
+
+
+def many_shared_strings(path: Path, count: int = 1_000_000) -> Path:
+    """As many distinct short shared strings as the limit allows, under a small sheet."""
+    def strings():
+        yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://'
+               'schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        for number in range(count):
+            yield f"<si><t>{number:x}</t></si>"
+        yield "</sst>"
+
+    def sheet():
+        yield SHEET_START + HEADER_ROW + '<row r="2"><c r="A2" t="s"><v>5</v></c></row>' + SHEET_END
+    return write_xlsx(path, sheet, strings)
+
+
+def zip_bomb(path: Path, megabytes: int = 200) -> Path:
+    """A sheet member of ``megabytes`` MB of zeros (about 1 KB zipped per MB)."""
+    def parts():
+        block = "0" * (1 << 20)
+        for _ in range(megabytes):
+            yield block
+    return write_xlsx(path, parts)
+
+
+ALL = {"wide_row": wide_row, "empty_rows": empty_rows, "long_cell": long_cell,
+       "long_shared_string": long_shared_string, "many_shared_strings": many_shared_strings,
+       "zip_bomb": zip_bomb}
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1])
+    target.mkdir(parents=True, exist_ok=True)
+    for name, make in ALL.items():
+        made = make(target / f"{name}.xlsx")
+        print(name, made.stat().st_size)

@@ -1,0 +1,37 @@
+"""The JSON lookup: a legal person's name and address; one neutral answer for the rest."""
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, number):
+    return client.get(reverse("kbo:lookup", args=[number]))
+
+
+def test_legal_person_gives_name_and_address(client, imported, entities):
+    e = next(e for e in entities if e.rechtspersoon and e.heeft_adres and not e.land_nl)
+    response = _get(client, e.nummer)
+    assert response.status_code == 200
+    assert response.json() == {
+        "gevonden": True, "ondernemingsnummer": f"{e.nummer[:4]}.{e.nummer[4:7]}.{e.nummer[7:]}",
+        "naam": e.naam, "straat": e.straat, "postcode": e.postcode, "gemeente": e.gemeente, "land": ""}
+    assert response["Content-Type"] == "application/json"
+    assert "private" in response["Cache-Control"]
+
+
+def test_natural_person_and_unknown_number_get_the_same_neutral_answer(client, imported, entities):
+    natural = next(e for e in entities if not e.rechtspersoon)
+    answers = [_get(client, number) for number in (natural.nummer, "0417497106", "0417497107", "onzin")]
+    assert {a.status_code for a in answers} == {404}
+    assert {a.content for a in answers} == {b'{"gevonden": false}'}
+    assert {a["Cache-Control"] for a in answers} == {answers[0]["Cache-Control"]}
+    assert natural.naam.encode() not in answers[0].content
+
+
+def test_without_register_data_nothing_is_found(client, db):
+    assert _get(client, "0417497106").status_code == 404
+
+
+def test_only_get_is_allowed(client, imported, entities):
+    assert client.post(reverse("kbo:lookup", args=[entities[0].nummer])).status_code == 405
