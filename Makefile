@@ -36,6 +36,7 @@ lint: install
 pytest: install browser
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portaal.settings_test
 	$(BIN)/pytest $(PYTEST_ARGS)
+	@echo "Schermafdrukken van elke pagina (390 en 1280 px breed): $(CURDIR)/schermafdrukken"
 
 test: lint pytest
 
