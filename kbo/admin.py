@@ -2,21 +2,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portaal.admin import ReadOnlyAdmin
+
 from .constants import gewest_for_postcode
 from .models import Onderneming, Snapshot
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Only the import writes the register; staff read it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Onderneming)

@@ -117,3 +117,16 @@ class DutchHistoryAdmin(SimpleHistoryAdmin):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
         for record in historical_records:
             record.author = self.history_author(record)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record staff read but never write here: a log, or data an import owns."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portaal.admin import ReadOnlyAdmin
+
 from .. import eligibility, review
 from ..constants import RegistratieStatus, Vlag
 from ..models import Notitie, StatusWijziging
@@ -205,7 +207,7 @@ class NotitieAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusWijziging)
-class StatusWijzigingAdmin(admin.ModelAdmin):
+class StatusWijzigingAdmin(ReadOnlyAdmin):
     """The review log: read-only for everyone, it is the record of who decided what."""
 
     list_display = ["registratie", "van", "naar", "door", "op", "organisatie_verwittigd"]
@@ -213,13 +215,4 @@ class StatusWijzigingAdmin(admin.ModelAdmin):
     list_select_related = ["registratie", "door"]
     search_fields = ["registratie__naam", "registratie__referentie", "reden"]
     date_hierarchy = "op"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
