@@ -120,7 +120,7 @@ def test_confirmation_edit_and_closed_pages_have_no_serious_violations(recording
     assert "Toegankelijk vzw" in page.content()
 
     submission = services.registratie_submit(ronde=ronde, data={
-        **form_data(naam="Wijzigbaar vzw", ondernemingsnummer="0202.239.951"),
+        **form_data(naam="Wijzigbaar vzw", ondernemingsnummer="0202239951"),
         "werking_vlaanderen": True, "bereid_tot_partnerschap": True, "privacy_akkoord": True,
         "toestemming_delen": True, "aantal_ondernemingen": 120, "aandeel_kleine_ondernemingen": 80})
     found += check_page(page, base + f"/interesse/wijzigen/{submission.token}/", "wijzigen")
