@@ -1,14 +1,12 @@
 """The import runs in the worker: stored upload, progress page, preview, confirm, all or nothing."""
-import signal
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
 from registraties.excel.imports import IMPORT_REASON, NEW
 from registraties.models import Importbestand, ImportStatus, Registratie
+from tests.berichten.helpers import DATABASE_TASKS, run_worker
 from tests.excel.test_admin import GOOD, HEADER, XLSX, import_file
 from tests.excel.test_import import new_row, sheet_with_rows
 from tests.factories import make_registratie
@@ -16,19 +14,6 @@ from tests.factories import make_registratie
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "admin:registraties_registratie_excel_import"
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                              "QUEUES": ["default"]}}
-
-
-def run_worker() -> None:
-    """`manage.py db_worker --batch`: run every queued task, then stop (as in production)."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0",
-                     "--no-reload", verbosity=0)
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
 
 
 def post_upload(client, ronde, content: bytes):

@@ -14,11 +14,11 @@ from django.utils import timezone
 from berichten.models import Bericht
 from registraties import services
 from registraties.models import Registratie
+from tests.berichten.helpers import DATABASE_TASKS
 from tests.factories import form_data, make_registratie
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 LINK = re.compile(r"https?://[^/\s]+(/interesse/wijzigen/[^/\s\"<]+/)")
 SAME_ANSWER = ("Als het ondernemingsnummer en het e-mailadres overeenkomen met een registratie in de "
                "lopende ronde, ontvangt u binnen enkele minuten een e-mail met een nieuwe "
@@ -311,12 +311,11 @@ def test_link_kwijt_does_the_same_database_work_whether_or_not_anything_matches(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_mails_the_link_only_when_number_and_email_match(client, open_ronde):
-    from tests.berichten.helpers import DATABASE_TASKS as DB_TASKS
     from tests.berichten.helpers import run_worker
 
     assert client.post("/interesse/", form_data()).status_code == 303
     mail.outbox.clear()
-    with override_settings(TASKS=DB_TASKS):
+    with override_settings(TASKS=DATABASE_TASKS):
         for email in ("iemand@anders.be", "an.peeters@bouwfonds-test.be"):
             client.post("/interesse/link-kwijt/", {"ondernemingsnummer": "0417497106",
                                                    "contact_email": email})

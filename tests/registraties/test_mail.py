@@ -7,9 +7,8 @@ from django.test import override_settings
 
 from berichten.models import Bericht
 from registraties.models import Registratie
+from tests.berichten.helpers import DATABASE_TASKS
 from tests.factories import form_data
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 pytestmark = pytest.mark.django_db
 
