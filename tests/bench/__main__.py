@@ -14,9 +14,12 @@ def main(argv: list[str]) -> None:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    # A throwaway database (in memory on SQLite, test_<name> on PostgreSQL), like the tests.
+    # A throwaway database (in memory on SQLite, bench_<pid> on PostgreSQL) of its own: never
+    # the test_<name> database of a test run that may be going on beside the benchmark.
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor == "postgresql":
+        connection.settings_dict["TEST"]["NAME"] = f"bench_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         _run(argv)
