@@ -2,6 +2,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portaal.postcodes import Gewest, Provincie  # noqa: F401 - choices of Registratie
+
 
 class Rechtsvorm(models.TextChoices):
     VZW = "vzw", _("vzw (vereniging zonder winstoogmerk)")
@@ -46,28 +48,6 @@ class Actie(models.TextChoices):
     LEREN = "leren", _("leren")
     COMMUNICATIE = "communicatie", _("communicatie")
     COMPETENTIECHECKS = "competentiechecks", _("opzetten competentiechecks")
-
-
-class Gewest(models.TextChoices):
-    VLAANDEREN = "vlaanderen", _("Vlaams Gewest")
-    BRUSSEL = "brussel", _("Brussels Hoofdstedelijk Gewest")
-    WALLONIE = "wallonie", _("Waals Gewest")
-
-
-class Provincie(models.TextChoices):
-    """Codes of django-localflavor's Belgian provinces, labelled in Dutch."""
-
-    ANTWERPEN = "VAN", _("Antwerpen")
-    BRUSSEL = "BRU", _("Brussel")
-    OOST_VLAANDEREN = "VOV", _("Oost-Vlaanderen")
-    VLAAMS_BRABANT = "VBR", _("Vlaams-Brabant")
-    HENEGOUWEN = "WHT", _("Henegouwen")
-    LUIK = "WLG", _("Luik")
-    LIMBURG = "VLI", _("Limburg")
-    LUXEMBURG = "WLX", _("Luxemburg")
-    NAMEN = "WNA", _("Namen")
-    WAALS_BRABANT = "WBR", _("Waals-Brabant")
-    WEST_VLAANDEREN = "VWV", _("West-Vlaanderen")
 
 
 class RegistratieStatus(models.TextChoices):

@@ -3,27 +3,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Gewest, Provincie, Rechtsvorm, TypeOrganisatie, Vlag
-
-# (first, last, province) — Belgian postcode ranges per province.
-_PROVINCE_RANGES: tuple[tuple[int, int, str], ...] = (
-    (1000, 1299, Provincie.BRUSSEL),
-    (1300, 1499, Provincie.WAALS_BRABANT),
-    (1500, 1999, Provincie.VLAAMS_BRABANT),
-    (2000, 2999, Provincie.ANTWERPEN),
-    (3000, 3499, Provincie.VLAAMS_BRABANT),
-    (3500, 3999, Provincie.LIMBURG),
-    (4000, 4999, Provincie.LUIK),
-    (5000, 5999, Provincie.NAMEN),
-    (6000, 6599, Provincie.HENEGOUWEN),
-    (6600, 6999, Provincie.LUXEMBURG),
-    (7000, 7999, Provincie.HENEGOUWEN),
-    (8000, 8999, Provincie.WEST_VLAANDEREN),
-    (9000, 9999, Provincie.OOST_VLAANDEREN),
+from portaal.postcodes import (  # noqa: F401 - the rules' own vocabulary, used by form and model
+    BRUSSELS_POSTCODES,
+    PROVINCE_RANGES,
+    province_for_postcode,
+    region_for_postcode,
 )
 
-BRUSSELS_POSTCODES: tuple[int, int] = next(
-    (first, last) for first, last, province in _PROVINCE_RANGES if province == Provincie.BRUSSEL)
+from .constants import Gewest, Rechtsvorm, TypeOrganisatie, Vlag
 
 # Below this share of small companies (≤ 50 employees) the member base is flagged.
 SMALL_COMPANY_SHARE_THRESHOLD = 50
@@ -46,20 +33,6 @@ def parse_postcode(value) -> int | None:
         return None
     number = int(text)
     return number if 1000 <= number <= 9999 else None
-
-
-def province_for_postcode(postcode: int) -> str:
-    for first, last, province in _PROVINCE_RANGES:
-        if first <= postcode <= last:
-            return str(province)
-    raise ValueError(f"Geen Belgische postcode: {postcode}")
-
-
-def region_for_postcode(postcode: int) -> str:
-    province = province_for_postcode(postcode)
-    if province == Provincie.BRUSSEL:
-        return Gewest.BRUSSEL
-    return Gewest.VLAANDEREN if province.startswith("V") else Gewest.WALLONIE
 
 
 MSG_FEITELIJKE_VERENIGING = _(

@@ -161,7 +161,7 @@ def test_province_codes_are_those_of_django_localflavor():
 
 
 def test_every_belgian_postcode_has_exactly_one_province():
-    ranges = eligibility._PROVINCE_RANGES
+    ranges = eligibility.PROVINCE_RANGES
     for first, last, province in ranges:
         assert 1000 <= first <= last <= 9999, (first, last)
         assert province in Provincie.values, province
