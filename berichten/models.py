@@ -10,6 +10,9 @@ class Bericht(models.Model):
     onderwerp = models.TextField(_("onderwerp"))
     tekst = models.TextField(_("tekst"), blank=True)
     html = models.TextField(_("HTML"), blank=True)
+    # What the worker renders the body from when it sends (berichten/rendering.py), for a mail
+    # queued without one; emptied once sent, like the body (it may hold a private link).
+    gegevens = models.JSONField(_("gegevens"), null=True, blank=True)
     soort = models.CharField(_("soort"), max_length=50, db_index=True,
                              help_text=_("Het sjabloon van het bericht, bv. bevestiging."))
     status = models.CharField(_("status"), max_length=20, choices=BerichtStatus.choices,

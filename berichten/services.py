@@ -8,20 +8,31 @@ from .models import Bericht
 from .tasks import enqueue_send
 
 
-def bericht_queue(*, aan: str, onderwerp: str, tekst: str, html: str = "", soort: str) -> Bericht:
-    """Store a mail and queue its sending, on the caller's transaction.
+def bericht_queue(*, aan: str, onderwerp: str, tekst: str = "", html: str = "", soort: str,
+                  gegevens: dict | None = None) -> Bericht:
+    """Store a mail and queue its sending, on the caller's transaction (see berichten_queue)."""
+    (bericht,) = berichten_queue([{"aan": aan, "onderwerp": onderwerp, "tekst": tekst,
+                                   "html": html, "soort": soort, "gegevens": gegevens}])
+    return bericht
+
+
+def berichten_queue(mails: list[dict]) -> list[Bericht]:
+    """Store mails (dicts of Bericht fields) and queue their sending, on the caller's transaction.
 
     What the caller saves and the mails about it are committed together or not at all; a
-    worker sends the mail after the commit and retries when the mail server is down.
+    worker sends them after the commit and retries each one when the mail server is down.
+    A mail with ``gegevens`` and no body is rendered by the worker (berichten/rendering.py).
+    One INSERT for the mails and one task for all of them, whatever their number.
     """
+    now = timezone.now()
     # A header may not hold a line break; visitor text in the subject must not break the mail.
-    onderwerp = " ".join(onderwerp.split())
+    berichten = [Bericht(**{**fields, "onderwerp": " ".join(fields["onderwerp"].split())},
+                         volgende_poging_op=now) for fields in mails]
     # No savepoint of its own inside the caller's transaction: fewer statements per request.
     with transaction.atomic(savepoint=False):
-        bericht = Bericht.objects.create(aan=aan, onderwerp=onderwerp, tekst=tekst, html=html,
-                                         soort=soort, volgende_poging_op=timezone.now())
-        enqueue_send(bericht.pk)
-    return bericht
+        berichten = Bericht.objects.bulk_create(berichten)
+        enqueue_send(*[bericht.pk for bericht in berichten])
+    return berichten
 
 
 RESENDABLE = (BerichtStatus.WACHTEND, BerichtStatus.MISLUKT)
@@ -37,6 +48,6 @@ def berichten_resend(*, berichten: QuerySet[Bericht]) -> int:
         ids = list(berichten.filter(status__in=RESENDABLE).values_list("pk", flat=True))
         Bericht.objects.filter(pk__in=ids, status__in=RESENDABLE).update(
             status=BerichtStatus.WACHTEND, pogingen=0, volgende_poging_op=timezone.now())
-        for bericht_id in ids:
-            enqueue_send(bericht_id)
+        if ids:
+            enqueue_send(*ids)
     return len(ids)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from . import rendering
 from .constants import BerichtStatus
 from .models import Bericht
 
@@ -25,15 +26,15 @@ def retry_waits() -> list[int]:
     return [int(seconds) for seconds in settings.BERICHTEN_WACHTTIJDEN]
 
 
-def enqueue_send(bericht_id: int, *, run_after=None) -> None:
-    """Queue the sending of one mail, on the caller's transaction (database backend)."""
+def enqueue_send(*bericht_ids: int, run_after=None) -> None:
+    """Queue the sending of these mails as one task, on the caller's transaction."""
     job = bericht_versturen
     if run_after is not None:
         if not job.get_backend().supports_defer:
             # Only the immediate backend of the tests: it cannot wait, a resend picks it up.
             return
         job = job.using(run_after=run_after)
-    job.enqueue(bericht_id)
+    job.enqueue(*bericht_ids)
 
 
 def _claim(bericht_id: int) -> Bericht | None:
@@ -56,18 +57,20 @@ def bericht_send(bericht_id: int) -> str:
     if bericht is None:
         return "overgeslagen"
     try:
-        message = EmailMultiAlternatives(subject=bericht.onderwerp, body=bericht.tekst,
-                                         to=[bericht.aan])
-        if bericht.html:
-            message.attach_alternative(bericht.html, "text/html")
+        tekst, html = bericht.tekst, bericht.html
+        if bericht.gegevens is not None:
+            tekst, html = rendering.render(bericht.soort, bericht.gegevens)
+        message = EmailMultiAlternatives(subject=bericht.onderwerp, body=tekst, to=[bericht.aan])
+        if html:
+            message.attach_alternative(html, "text/html")
         message.send()
     except Exception as exc:  # whatever the mail server or the message did: record it, retry
         return _record_failure(bericht, exc)
     # The body may hold a private edit link, which is only ever stored as a hash; once the
-    # mail is delivered its text is no longer needed, so it is not kept.
+    # mail is delivered its text (and what it was rendered from) is no longer needed.
     Bericht.objects.filter(pk=bericht.pk).update(
         status=BerichtStatus.VERZONDEN, verzonden_op=timezone.now(), pogingen=bericht.pogingen + 1,
-        laatste_fout="", volgende_poging_op=None, bezig_tot=None, tekst="", html="")
+        laatste_fout="", volgende_poging_op=None, bezig_tot=None, tekst="", html="", gegevens=None)
     return BerichtStatus.VERZONDEN
 
 
@@ -95,5 +98,6 @@ def _record_failure(bericht: Bericht, exc: Exception) -> str:
 
 
 @task()
-def bericht_versturen(bericht_id: int) -> str:
-    return bericht_send(bericht_id)
+def bericht_versturen(*bericht_ids: int) -> list[str]:
+    """Send each mail; one that fails gets a task of its own for its next attempt."""
+    return [bericht_send(bericht_id) for bericht_id in bericht_ids]

@@ -137,6 +137,10 @@ else:
     CACHES = {"default": {"BACKEND": "portaal.cache.DatabaseCache",
                           "LOCATION": "portaal_cache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Public pages rendered once per version of what they show (portaal/pagecache.py): this
+# process's own memory on purpose, since every key names that version.
+CACHES["pagina"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "pagina", "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 200}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

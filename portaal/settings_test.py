@@ -13,7 +13,8 @@ PORTAAL_URL = ""
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # One process: the cache of this process; the tests of limits across processes use the
 # database cache of the real settings.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          "pagina": CACHES["pagina"]}  # noqa: F405
 # Many submissions from one test address; the tests of the limits switch them on (with the
 # database cache). LocMem is "not shared" for django-ratelimit's check: true, and meant here.
 RATELIMIT_ENABLE = False

@@ -8,7 +8,13 @@ class RegistratiesConfig(AppConfig):
     verbose_name = _("Registraties")
 
     def ready(self):
+        from berichten import rendering
+
+        from . import mails
         from .roles import sync_roles_after_migrate
+
+        # The worker writes these mails when it sends them.
+        rendering.register(mails.KINDS, mails.render)
 
         # Not limited to this app as sender: partnerships migrate later and their
         # permissions must reach the coordinator role too.

@@ -2,6 +2,7 @@
 from django import forms
 from django.core import checks, exceptions
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,9 +61,15 @@ class ChoiceListField(models.JSONField):
         form_class = defaults.pop("form_class")
         return form_class(**defaults)
 
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        # Enum.values walks the whole enum; saving a registration asks this for four fields,
+        # twice (the row and its history row).
+        return {code: i for i, code in enumerate(self.choices_enum.values)}
+
     def get_prep_value(self, value):
         if isinstance(value, (list, tuple)):
-            order = {code: i for i, code in enumerate(self.choices_enum.values)}
+            order = self._order
             value = sorted(dict.fromkeys(value), key=lambda code: order.get(code, len(order)))
         return super().get_prep_value(value)
 

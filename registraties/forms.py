@@ -1,11 +1,13 @@
 """The public interest form (built from questions.py) and the 'link kwijt' form."""
 import re
+import threading
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,55 @@ MSG_ALTCHA_REUSED = _(
     "Deze spamcontrole werd al gebruikt voor een ander verstuurd formulier. Wacht tot "
     "'Geverifieerd' opnieuw verschijnt en verstuur dan nog eens."
 )
+
+
+def _apply_question(field: forms.Field, question) -> None:
+    """Label, help, messages and widget details of one question (questions.py)."""
+    model_field = Registratie._meta.get_field(question.name)
+    if question.label:
+        field.label = question.label
+    if question.help_text:
+        field.help_text = question.help_text
+        if "%(" in str(question.help_text):
+            van, tot = eligibility.BRUSSELS_POSTCODES
+            field.help_text = format_lazy_params(question.help_text, {"van": van, "tot": tot})
+    if question.required is not None:
+        field.required = question.required
+    if question.required_message:
+        field.error_messages["required"] = question.required_message
+    if question.autocomplete:
+        field.widget.attrs["autocomplete"] = question.autocomplete
+    if isinstance(model_field, models.TextField):
+        field.widget.attrs.update(rows=question.rows or 3, maxlength=LONG_TEXT_MAX)
+        field.max_length = LONG_TEXT_MAX
+        field.validators.append(MaxLengthValidator(LONG_TEXT_MAX))
+    elif model_field.choices and isinstance(field, forms.TypedChoiceField):
+        field.choices = [EMPTY_CHOICE, *model_field.choices]
+
+
+def _apply_questions_once(form_class) -> None:
+    """Apply the questions to ``form_class``'s own fields the first time it is used.
+
+    Each form instance then only copies configured fields, as Django does for every form,
+    instead of configuring thirty of them again on every request.
+    """
+    if form_class.__dict__.get("_questions_applied"):
+        return
+    with _APPLYING:  # threaded servers: one thread configures, once
+        if form_class.__dict__.get("_questions_applied"):
+            return
+        for question in QUESTIONS:
+            if question.name in form_class.base_fields:
+                _apply_question(form_class.base_fields[question.name], question)
+        form_class._questions_applied = True
+
+
+_APPLYING = threading.Lock()
+
+
+def format_lazy_params(text, params: dict):
+    """``text % params``, translated when shown rather than when the class is set up."""
+    return lazy(lambda: str(text) % params, str)()
 
 
 def form_layout() -> Layout:
@@ -110,44 +161,25 @@ class RegistratieForm(forms.ModelForm):
 
     def __init__(self, *args, ronde=None, known_numbers: dict[str, int] | None = None,
                  **kwargs):
+        _apply_questions_once(type(self))
         super().__init__(*args, **kwargs)
         self.ronde = ronde if ronde is not None else getattr(self.instance, "ronde", None)
         # Import mode (see ``rebind``): {enterprise number: pk} of the round, loaded once, answers
         # the duplicate check without a query per row; the form is never rendered.
         self.known_numbers = known_numbers
-        van, tot = eligibility.BRUSSELS_POSTCODES
-        for question in QUESTIONS:
-            if question.name in self.fields:
-                self._apply_question(self.fields[question.name], question,
-                                     {"van": van, "tot": tot})
         if self.instance.pk:
             self.initial["ondernemingsnummer"] = self.instance.ondernemingsnummer_opgemaakt
-        if known_numbers is None:
-            self.helper = FormHelper()
-            self.helper.form_tag = False
-            self.helper.layout = form_layout()
 
-    @staticmethod
-    def _apply_question(field: forms.Field, question, params: dict) -> None:
-        """Label, help, messages and widget details of one question (questions.py)."""
-        model_field = Registratie._meta.get_field(question.name)
-        if question.label:
-            field.label = question.label
-        if question.help_text:
-            help_text = str(question.help_text)
-            field.help_text = help_text % params if "%(" in help_text else question.help_text
-        if question.required is not None:
-            field.required = question.required
-        if question.required_message:
-            field.error_messages["required"] = question.required_message
-        if question.autocomplete:
-            field.widget.attrs["autocomplete"] = question.autocomplete
-        if isinstance(model_field, models.TextField):
-            field.widget.attrs.update(rows=question.rows or 3, maxlength=LONG_TEXT_MAX)
-            field.max_length = LONG_TEXT_MAX
-            field.validators.append(MaxLengthValidator(LONG_TEXT_MAX))
-        elif model_field.choices and isinstance(field, forms.TypedChoiceField):
-            field.choices = [EMPTY_CHOICE, *model_field.choices]
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How crispy-forms renders the form; made only for a form that is rendered."""
+        helper = FormHelper()
+        helper.form_tag = False
+        # The page has its own {% csrf_token %}; a second one inside the form would put a
+        # stale token in the page cache (portaal/pagecache.py).
+        helper.disable_csrf = True
+        helper.layout = form_layout()
+        return helper
 
     def clean_ondernemingsnummer(self) -> str:
         return ondernemingsnummer.normalise(self.cleaned_data["ondernemingsnummer"])
@@ -232,12 +264,9 @@ class RegistratieForm(forms.ModelForm):
         return self
 
     def _post_clean(self):
-        if self.known_numbers is None:
-            super()._post_clean()
-            return
-        # The model's check constraints repeat two rules this form already applies (the
-        # share's maximum, no feitelijke vereniging); Django checks them with two queries per
-        # row. The import skips those queries; the database still enforces both on save.
+        # The model's check constraints repeat two rules this form already applies with a
+        # better message (the share's maximum, no feitelijke vereniging); Django would check
+        # them with a query each. The database still enforces both on save.
         self.instance.validate_constraints = _no_constraint_queries
         try:
             super()._post_clean()
@@ -286,6 +315,13 @@ class PubliekRegistratieForm(RegistratieForm):
     # Filled in by the ALTCHA widget (static/vendor/altcha); absent without JavaScript.
     altcha = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def _number_taken(self, number: str) -> bool:
+        # A public form without other errors is saved at once: the database's unique
+        # constraint then decides, and the view shows the same message (one query less on
+        # every submission). With other errors it is checked now, so that the visitor sees
+        # every problem at once.
+        return bool(self.errors) and super()._number_taken(number)
+
     def clean(self):
         data = super().clean()
         if data.get("faxnummer"):
@@ -306,7 +342,7 @@ class PubliekRegistratieForm(RegistratieForm):
 
 
 def _no_constraint_queries(exclude=None) -> None:
-    """Stands in for Model.validate_constraints in import mode (see RegistratieForm._post_clean)."""
+    """Stands in for Model.validate_constraints (see RegistratieForm._post_clean)."""
 
 
 class LinkKwijtForm(forms.Form):

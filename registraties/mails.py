@@ -1,17 +1,23 @@
 """Every e-mail about a registration: confirmation, staff notice, new edit link, status change.
 
-A mail is rendered here and queued (berichten); a worker sends it and retries when the mail
-server is down, so no request waits on a mail server and no mail is lost.
+A request only queues a mail (berichten) with the data it is made from; the worker renders it
+from the templates when it sends it (``render``, registered in apps.py), and retries when the
+mail server is down. So no request renders mail templates or waits on a mail server, and no
+mail is lost.
 """
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from berichten.services import bericht_queue
+from berichten.services import berichten_queue
 
 from .constants import RegistratieStatus
 from .models import Registratie, StatusWijziging
 from .selectors import registratie_answer_sections
+
+BEVESTIGING, NOTIFICATIE, NIEUWE_LINK, STATUS_GEWIJZIGD = (
+    "bevestiging", "notificatie", "nieuwe_link", "status_gewijzigd")
+KINDS = (BEVESTIGING, NOTIFICATIE, NIEUWE_LINK, STATUS_GEWIJZIGD)
 
 
 def base_url(request=None) -> str:
@@ -35,54 +41,51 @@ def edit_url(token: str, request=None, *, base: str = "") -> str:
     return absolute_url(reverse("registraties:wijzigen", args=[token]), request, base=base)
 
 
-def send_templated_mail(*, template: str, subject: str, to: list[str], context: dict) -> bool:
-    """Render one text+HTML mail per recipient and queue it, on the caller's transaction.
-
-    Nothing is sent here: a failing mail server can neither slow down nor break the caller.
-    Returns True once the mail is queued.
-    """
-    text = render_to_string(f"registraties/email/{template}.txt", context)
-    html = render_to_string(f"registraties/email/{template}.html", context)
-    for recipient in to:
-        bericht_queue(aan=recipient, onderwerp=subject, tekst=text, html=html, soort=template)
-    return bool(to)
+def _mail(kind: str, *, to: str, subject: str, registratie: Registratie, **gegevens) -> dict:
+    return {"aan": to, "onderwerp": subject, "soort": kind,
+            "gegevens": {"registratie": registratie.pk, **gegevens}}
 
 
-def registratie_send_confirmation(*, registratie: Registratie, token: str, request=None) -> bool:
-    context = {"registratie": registratie, "ronde": registratie.ronde,
-               "answer_sections": registratie_answer_sections(registratie),
-               "wijzig_url": edit_url(token, request)}
-    return send_templated_mail(
-        template="bevestiging", to=[registratie.contact_email], context=context,
-        subject=f"Bevestiging van uw registratie {registratie.referentie} – "
-                f"{registratie.ronde.titel}")
-
-
-def registratie_notify_staff(*, registratie: Registratie, request=None) -> bool:
-    if not settings.ESFDO_MAILBOX:
-        return False
-    context = {"registratie": registratie, "ronde": registratie.ronde,
-               "beheer_url": absolute_url(reverse("admin:registraties_registratie_change",
-                                                  args=[registratie.pk]), request)}
-    return send_templated_mail(
-        template="notificatie", to=[settings.ESFDO_MAILBOX], context=context,
-        subject=f"Nieuwe registratie {registratie.referentie}: {registratie.naam}")
+def registratie_mails_after_submit(*, registratie: Registratie, token: str, request=None) -> None:
+    """Queue the confirmation with the private edit link, and ESF&DO's notice, in one go."""
+    mails = [_mail(BEVESTIGING, to=registratie.contact_email, registratie=registratie,
+                   wijzig_url=edit_url(token, request),
+                   subject=f"Bevestiging van uw registratie {registratie.referentie} – "
+                           f"{registratie.ronde.titel}")]
+    if settings.ESFDO_MAILBOX:
+        mails.append(_mail(
+            NOTIFICATIE, to=settings.ESFDO_MAILBOX, registratie=registratie,
+            beheer_url=absolute_url(reverse("admin:registraties_registratie_change",
+                                            args=[registratie.pk]), request),
+            subject=f"Nieuwe registratie {registratie.referentie}: {registratie.naam}"))
+    berichten_queue(mails)
 
 
 def registratie_send_new_link(*, registratie: Registratie, token: str, request=None,
-                              base: str = "") -> bool:
-    return send_templated_mail(
-        template="nieuwe_link", to=[registratie.contact_email],
-        subject=f"Uw nieuwe wijzigingslink voor {registratie.referentie}",
-        context={"registratie": registratie, "ronde": registratie.ronde,
-                 "wijzig_url": edit_url(token, request, base=base)})
+                              base: str = "") -> None:
+    berichten_queue([_mail(NIEUWE_LINK, to=registratie.contact_email, registratie=registratie,
+                           wijzig_url=edit_url(token, request, base=base),
+                           subject=f"Uw nieuwe wijzigingslink voor {registratie.referentie}")])
 
 
 def registratie_notify_status(*, registratie: Registratie, wijziging: StatusWijziging) -> bool:
     """Queue the mail that tells the organisation its new status."""
     label = RegistratieStatus(wijziging.naar).label
-    return send_templated_mail(
-        template="status_gewijzigd", to=[registratie.contact_email],
-        subject=f"Uw registratie {registratie.referentie}: {label}",
-        context={"registratie": registratie, "ronde": registratie.ronde,
-                 "wijziging": wijziging, "status": label})
+    berichten_queue([_mail(STATUS_GEWIJZIGD, to=registratie.contact_email,
+                           registratie=registratie, wijziging=wijziging.pk,
+                           subject=f"Uw registratie {registratie.referentie}: {label}")])
+    return True
+
+
+def render(kind: str, gegevens: dict) -> tuple[str, str]:
+    """Text and HTML of a queued mail, as the registration is when the worker sends it."""
+    registratie = Registratie.objects.select_related("ronde").get(pk=gegevens["registratie"])
+    context = {**gegevens, "registratie": registratie, "ronde": registratie.ronde}
+    if kind == BEVESTIGING:
+        context["answer_sections"] = registratie_answer_sections(registratie)
+    elif kind == STATUS_GEWIJZIGD:
+        wijziging = StatusWijziging.objects.get(pk=gegevens["wijziging"],
+                                                registratie=registratie)
+        context.update(wijziging=wijziging, status=RegistratieStatus(wijziging.naar).label)
+    return (render_to_string(f"registraties/email/{kind}.txt", context),
+            render_to_string(f"registraties/email/{kind}.html", context))

@@ -155,20 +155,11 @@ class Registratie(models.Model):
         super().save(*args, **kwargs)
 
     def take_next_number(self) -> None:
-        """Number this new registration within its round: gap-free, never twice.
-
-        Locks the round's row until the caller's transaction ends, so concurrent
-        submissions queue; if the insert fails, the counter rolls back with it.
-        """
+        """Number this new registration within its round: gap-free, never twice (the round's
+        row stays locked until the caller's transaction ends; Ronde.objects.take_numbers)."""
         from verkenning.models import Ronde
 
-        locked = Ronde.objects.select_for_update().get(pk=self.ronde_id)
-        number = locked.laatste_volgnummer + 1
-        # update(), not save(): the counter is no edit of the round and must not add a row
-        # to the round's history for every registration.
-        Ronde.objects.filter(pk=locked.pk).update(laatste_volgnummer=number)
-        self.volgnummer = number
-        self.referentie = locked.format_referentie(number)
+        [(self.volgnummer, self.referentie)] = Ronde.objects.take_numbers(self.ronde_id)
 
     def refresh_derived(self) -> None:
         """Region, province and review flags follow from the answers (eligibility.py)."""

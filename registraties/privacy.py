@@ -33,6 +33,9 @@ ERASE_PERMISSION = "registraties.change_registratie"
 ANONYMISED_TEXT = "[geanonimiseerd]"
 LOG_EXPORTED = "Persoonsgegevens van de contactpersoon opgevraagd (AVG-verzoek)."
 LOG_ERASED = "Persoonsgegevens van de contactpersoon gewist (AVG-verzoek)."
+MSG_MAIL_CANCELLED = "Geannuleerd: de gegevens van de ontvanger werden gewist (AVG-verzoek)."
+# berichten.constants.BerichtStatus, by value: the outbox is an app of its own (see below).
+BERICHT_WACHTEND, BERICHT_MISLUKT = "wachtend", "mislukt"
 
 
 def may_export(user) -> bool:
@@ -86,8 +89,12 @@ def contact_person_find(*, email: str) -> ContactPersonData:
                                   .select_related("door"))
     Bericht = _bericht_model()
     if Bericht is not None:
+        # Waiting mails rendered by the worker from a registration that names them hold no
+        # text yet, but will show their contact details: those are about them too.
+        naming_them = [r.pk for r in registraties if r.contact_email.lower() == email.lower()]
         data.berichten = list(Bericht.objects.filter(
-            Q(aan__icontains=email) | Q(tekst__icontains=email) | Q(html__icontains=email)))
+            Q(aan__icontains=email) | Q(tekst__icontains=email) | Q(html__icontains=email)
+            | Q(gegevens__registratie__in=naming_them)))
     data.rondecontacten = list(Contactpersoon.objects.filter(email__iexact=email)
                                .select_related("ronde"))
     return data
@@ -201,12 +208,19 @@ def contact_person_erase(*, email: str, by) -> ErasureResult:
                     status_reden=scrubbed)
         berichten = 0
         for bericht in data.berichten:
+            fields = ["aan", "tekst", "html", "onderwerp"]
             if data.email.lower() in bericht.aan.lower():
                 bericht.aan = ANONYMISED_EMAIL
+                if bericht.status == BERICHT_WACHTEND:
+                    # Nobody is left to send it to: cancelled, not left to fail seven times.
+                    bericht.status, bericht.gegevens = BERICHT_MISLUKT, None
+                    bericht.laatste_fout = MSG_MAIL_CANCELLED
+                    bericht.volgende_poging_op = None
+                    fields += ["status", "gegevens", "laatste_fout", "volgende_poging_op"]
             bericht.tekst = _scrub(bericht.tekst, patterns)
             bericht.html = _scrub(bericht.html, patterns)
             bericht.onderwerp = _scrub(bericht.onderwerp, patterns)
-            bericht.save(update_fields=["aan", "tekst", "html", "onderwerp"])
+            bericht.save(update_fields=fields)
             berichten += 1
         _log(by=by, registraties=data.registraties, message=LOG_ERASED)
     logger.info("AVG: gegevens van een contactpersoon gewist door %s (%d registraties, "

@@ -40,9 +40,11 @@ def valid_answers():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (throttles and cached counts are per test)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (throttles, cached counts and pages are per test)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pagina"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pagina"):
+        caches[alias].clear()

@@ -3,6 +3,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.views.generic import TemplateView
 
+from portaal import pagecache
+
 from .models import Ronde
 
 
@@ -23,14 +25,16 @@ class RondeContextMixin:
 class LandingView(RondeContextMixin, TemplateView):
     template_name = "verkenning/landing.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        ronde = context["ronde"]
-        if ronde is not None:
-            context["contactpersonen"] = list(ronde.contactpersonen.all())
-        if ronde is None or not ronde.is_open():
-            context["volgende_ronde"] = Ronde.objects.next_upcoming()
-        return context
+    def get(self, request, *args, **kwargs):
+        ronde = self.get_ronde()
+        volgende = None if ronde is not None and ronde.is_open() else Ronde.objects.next_upcoming()
+
+        def context() -> dict:
+            return {"ronde": ronde, "volgende_ronde": volgende,
+                    "contactpersonen": list(ronde.contactpersonen.all()) if ronde else []}
+
+        key = (ronde.render_key() if ronde else None, volgende.render_key() if volgende else None)
+        return pagecache.render_page(request, self.template_name, key=key, context=context)
 
 
 class PrivacyView(RondeContextMixin, TemplateView):

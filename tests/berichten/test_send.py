@@ -116,3 +116,30 @@ def test_resend_puts_a_failed_mail_back_with_a_fresh_series_of_attempts():
     assert (bericht.status, bericht.pogingen) == ("wachtend", 0)
     assert DBTaskResult.objects.get().args_kwargs["args"] == [bericht.pk]
     assert bericht_send(bericht.pk) == "verzonden"
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_mail_queued_with_its_data_is_rendered_by_the_worker_and_its_data_forgotten():
+    from berichten import rendering
+
+    rendering.register(["test_gegevens"], lambda soort, gegevens: (
+        f"Tekst voor {gegevens['naam']}", f"<p>{soort} {gegevens['naam']}</p>"))
+    bericht = bericht_queue(aan="an@example.test", onderwerp="Onderwerp", soort="test_gegevens",
+                            gegevens={"naam": "An"})
+    assert (bericht.tekst, bericht.html) == ("", "")
+    assert bericht_send(bericht.pk) == "verzonden"
+    (message,) = mail.outbox
+    assert message.body == "Tekst voor An"
+    assert message.alternatives[0] == ("<p>test_gegevens An</p>", "text/html")
+    bericht.refresh_from_db()
+    assert bericht.gegevens is None
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_mail_nobody_can_render_is_not_sent_and_says_why():
+    bericht = bericht_queue(aan="an@example.test", onderwerp="Onderwerp", soort="onbekend",
+                            gegevens={"x": 1})
+    assert bericht_send(bericht.pk) == "wachtend"
+    bericht.refresh_from_db()
+    assert "Geen sjabloon voor berichten van soort 'onbekend'" in bericht.laatste_fout
+    assert mail.outbox == []

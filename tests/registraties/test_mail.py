@@ -124,11 +124,15 @@ def test_the_request_only_queues_the_mails_for_the_worker(client, open_ronde):
     assert mail.outbox == []
     assert sorted(Bericht.objects.values_list("soort", "status", "pogingen")) == [
         ("bevestiging", "wachtend", 0), ("notificatie", "wachtend", 0)]
-    assert DBTaskResult.objects.filter(task_path="berichten.tasks.bericht_versturen").count() == 2
-    # The text that will be sent is stored with the row, rendered in the request.
+    # One task sends both.
+    (job,) = DBTaskResult.objects.filter(task_path="berichten.tasks.bericht_versturen")
+    assert sorted(job.args_kwargs["args"]) == sorted(Bericht.objects.values_list("pk", flat=True))
+    # The request rendered no template: the row holds what the worker renders the mail from.
     confirmation = Bericht.objects.get(soort="bevestiging")
     assert registratie.referentie in confirmation.onderwerp
-    assert "http://testserver/interesse/wijzigen/" in confirmation.tekst
+    assert confirmation.tekst == confirmation.html == ""
+    assert confirmation.gegevens["registratie"] == registratie.pk
+    assert confirmation.gegevens["wijzig_url"].startswith("http://testserver/interesse/wijzigen/")
 
 
 @override_settings(TASKS={"default": {"BACKEND": "tests.registraties.test_mail.MissingBackend"}})

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -24,7 +25,8 @@ from tests.factories import form_data
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_CACHE = {"default": {"BACKEND": "portaal.cache.DatabaseCache", "LOCATION": "portaal_cache"}}
+DATABASE_CACHE = {"default": {"BACKEND": "portaal.cache.DatabaseCache", "LOCATION": "portaal_cache"},
+                  "pagina": settings.CACHES["pagina"]}
 limits_on = override_settings(RATELIMIT_ENABLE=True, CACHES=DATABASE_CACHE)
 LINK_KWIJT = "/interesse/link-kwijt/"
 LINK_DATA = {"ondernemingsnummer": "0417497106", "contact_email": "an@fonds.be"}

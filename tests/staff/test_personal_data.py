@@ -5,12 +5,14 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
+from django.test import override_settings
 from django.utils import timezone
 
 from registraties import services
 from registraties.models import Notitie, Registratie, StatusWijziging
 from registraties.privacy import LOG_ERASED, LOG_EXPORTED, contact_person_find
 from registraties.retention import ANONYMISED_EMAIL
+from tests.berichten.helpers import DATABASE_TASKS
 from tests.factories import RondeFactory, make_registratie
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +162,28 @@ def test_erasing_anonymises_the_person_everywhere_history_included(coordinator_c
     entries = LogEntry.objects.filter(user=coordinator, change_message=LOG_ERASED)
     assert set(entries.values_list("object_id", flat=True)) == {
         str(first.pk), str(second.pk), str(former.pk)}
+
+
+@override_settings(TASKS=DATABASE_TASKS)  # the mails wait for a worker
+def test_mails_the_worker_still_has_to_write_are_found_and_those_to_the_person_cancelled(
+        coordinator_client, coordinator, open_ronde):
+    from berichten.services import berichten_queue
+    from registraties.privacy import MSG_MAIL_CANCELLED, contact_person_erase
+
+    registratie = make_registratie(open_ronde, naam="Bouwfonds vzw", contact_naam="An Peeters",
+                                   contact_email=EMAIL)
+    to_them, about_them = berichten_queue([
+        {"aan": EMAIL, "onderwerp": "Bevestiging", "soort": "bevestiging",
+         "gegevens": {"registratie": registratie.pk, "wijzig_url": "http://x/wijzigen/geheim/"}},
+        {"aan": "esfdo@example.test", "onderwerp": "Nieuwe registratie", "soort": "notificatie",
+         "gegevens": {"registratie": registratie.pk}}])
+    # Still without text: found through the registration they are rendered from.
+    assert {b.pk for b in contact_person_find(email=EMAIL).berichten} == {to_them.pk,
+                                                                           about_them.pk}
+    contact_person_erase(email=EMAIL, by=coordinator)
+    to_them.refresh_from_db()
+    assert (to_them.status, to_them.aan, to_them.gegevens) == ("mislukt", ANONYMISED_EMAIL, None)
+    assert to_them.laatste_fout == MSG_MAIL_CANCELLED
+    about_them.refresh_from_db()
+    # ESF&DO's notice stays; the worker will render it from the anonymised registration.
+    assert (about_them.status, about_them.gegevens) == ("wachtend", {"registratie": registratie.pk})

@@ -187,8 +187,31 @@ def test_landing_query_count_is_flat(client, django_assert_max_num_queries):
     ronde = Ronde.objects.get(slug="competentiechecks-2021")
     for i in range(20):
         Contactpersoon.objects.create(ronde=ronde, naam=f"Persoon {i}")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):  # current and next round; contacts when rendered
         landing(client)
+    with django_assert_max_num_queries(2):  # rendered once: from the cache
+        landing(client)
+
+
+def test_an_edit_of_the_round_or_its_contacts_shows_on_the_landing_page_at_once(client):
+    ronde = Ronde.objects.get(slug="competentiechecks-2021")
+    assert "Nieuwe contactpersoon" not in landing(client)
+    persoon = Contactpersoon.objects.create(ronde=ronde, naam="Nieuwe contactpersoon")
+    assert "Nieuwe contactpersoon" in landing(client)
+    persoon.delete()
+    assert "Nieuwe contactpersoon" not in landing(client)
+    ronde.ondertitel = "Een nieuwe ondertitel"
+    ronde.save()
+    assert "Een nieuwe ondertitel" in landing(client)
+
+
+def test_the_landing_page_counts_down_the_days_left_on_a_cached_page(client, monkeypatch):
+    now = timezone.now()
+    RondeFactory(slug="telt-af", opent_op=now - timedelta(days=1), sluit_op=now + timedelta(days=10))
+    assert "Nog 10 dagen" in landing(client)
+    later = now + timedelta(days=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Nog 7 dagen" in landing(client)
 
 
 # --- privacy and health ---------------------------------------------------------------------
