@@ -3,6 +3,8 @@ from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from portaal.ratelimits import seconds_to_wait
+
 from .layout import format_number
 from .selectors import kbo_lookup
 
@@ -11,11 +13,22 @@ from .selectors import kbo_lookup
 CACHE_SECONDS = 3600
 
 
+# Lookups per client address: the form asks once a number is typed (again after a typo);
+# several organisations behind one office address stay well below this, a scraper does not.
+LOOKUP_RATE = "30/10m"
+
+
 @require_GET
 def kbo_lookup_json(request, nummer: str):
     """Name and registered office of a legal person; for anything else (a natural person, an
     unknown or invalid number, no register loaded) the very same "not found" answer, so the
     endpoint tells nothing about natural persons."""
+    wait = seconds_to_wait(request, group="kbo-opzoeken", rate=LOOKUP_RATE, methods=("GET",))
+    if wait is not None:
+        # The form then simply offers nothing: the visitor types name and address as before.
+        response = JsonResponse({"gevonden": False, "opnieuw_over": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     entry = kbo_lookup(nummer)
     if entry is None or not entry.rechtspersoon:
         response = JsonResponse({"gevonden": False}, status=404)

@@ -64,5 +64,30 @@ class Vlag(models.TextChoices):
     RECHTSVORM_ANDERE = "rechtsvorm_andere", _("Andere rechtsvorm: rechtspersoonlijkheid nagaan")
     TYPE_ANDERE = "type_andere", _("Ander type organisatie: nagaan of het een netwerkorganisatie is")
     GROTE_ONDERNEMINGEN = "grote_ondernemingen", _("Minder dan de helft van de bereikte ondernemingen is klein (≤ 50 werknemers)")
+    # The enterprise register (KBO): what the organisation declared against what it says.
+    KBO_NIET_GEVERIFIEERD = "kbo_niet_geverifieerd", _("Niet geverifieerd in de KBO: er waren geen registergegevens geladen")
+    KBO_NIET_GEVONDEN = "kbo_niet_gevonden", _("Niet (meer) als actieve rechtspersoon in de KBO: nagaan")
+    KBO_ZETEL = "kbo_zetel", _("De opgegeven postcode verschilt van de maatschappelijke zetel in de KBO")
+    KBO_RECHTSVORM = "kbo_rechtsvorm", _("De opgegeven rechtsvorm verschilt van die in de KBO")
     # Set when the form came in without the proof of work (no JavaScript); not an answer rule.
     ZONDER_SPAMCONTROLE = "zonder_spamcontrole", _("Verstuurd zonder spamcontrole (geen JavaScript): nagaan of het een echte organisatie is")
+
+
+class KboControle(models.TextChoices):
+    """How a registration fared against the enterprise register (the staff filter)."""
+
+    GEVERIFIEERD = "geverifieerd", _("geverifieerd")
+    VERSCHILT = "verschilt", _("verschilt")
+    NIET_GEVONDEN = "niet_gevonden", _("niet gevonden")
+    NIET_GEVERIFIEERD = "niet_geverifieerd", _("niet geverifieerd")
+
+
+class KboBevinding(models.TextChoices):
+    """What the register says that differs from the registration."""
+
+    ONBEKEND = "onbekend", _("het nummer staat niet in de KBO")
+    GESTOPT = "gestopt", _("de onderneming is stopgezet")
+    NATUURLIJK_PERSOON = "natuurlijk_persoon", _("het nummer hoort bij een natuurlijk persoon")
+    ZETEL_WALLONIE = "zetel_wallonie", _("de maatschappelijke zetel ligt in het Waals Gewest")
+    ZETEL_VERSCHILT = "zetel_verschilt", _("de maatschappelijke zetel heeft een andere postcode")
+    RECHTSVORM_VERSCHILT = "rechtsvorm_verschilt", _("de KBO vermeldt een andere rechtsvorm")

@@ -11,6 +11,8 @@ from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kbo.selectors import NOT_LOADED, KboCheck, KboLookup, kbo_check
+
 from . import eligibility, ondernemingsnummer
 from .constants import Rechtsvorm, Thema, TypeOrganisatie, Vlag
 from .models import Registratie
@@ -160,13 +162,14 @@ class RegistratieForm(forms.ModelForm):
         error_messages = {"contact_email": {"invalid": MSG_EMAIL}}
 
     def __init__(self, *args, ronde=None, known_numbers: dict[str, int] | None = None,
-                 **kwargs):
+                 register: KboLookup | None = None, **kwargs):
         _apply_questions_once(type(self))
         super().__init__(*args, **kwargs)
         self.ronde = ronde if ronde is not None else getattr(self.instance, "ronde", None)
         # Import mode (see ``rebind``): {enterprise number: pk} of the round, loaded once, answers
         # the duplicate check without a query per row; the form is never rendered.
         self.known_numbers = known_numbers
+        self.register = register
         if self.instance.pk:
             self.initial["ondernemingsnummer"] = self.instance.ondernemingsnummer_opgemaakt
 
@@ -224,22 +227,34 @@ class RegistratieForm(forms.ModelForm):
                 _("U koos 'ander thema': vul in welk thema."), code="required"))
 
         postcode = data.get("postcode")
-        refusals = eligibility.check_eligibility(
+        number = data.get("ondernemingsnummer")
+        # Without a valid number there is nothing to look up: the rules judge what was typed.
+        check = self._register_check(number) if number else NOT_LOADED
+        verdict, refusals = eligibility.judge(
+            check=check,
             rechtsvorm=data.get("rechtsvorm"),
             postcode=int(postcode) if postcode else None,
             werking_vlaanderen=bool(data.get("werking_vlaanderen")),
             toelichting_werking=data.get("toelichting_werking", ""),
             bereid_tot_partnerschap=bool(data.get("bereid_tot_partnerschap")),
         )
+        data.update(kbo_controle=verdict.controle, kbo_bevindingen=verdict.bevindingen,
+                    kbo_snapshot_datum=verdict.snapshot_datum)
         for refusal in refusals:
             if refusal.field not in self.errors:
                 self.add_error(refusal.field,
                                forms.ValidationError(refusal.message, code=refusal.code))
 
-        number = data.get("ondernemingsnummer")
         if number and self.ronde is not None and self._number_taken(number):
             self.add_error("ondernemingsnummer", forms.ValidationError(MSG_DUPLICATE, code="dubbel"))
         return data
+
+    def _register_check(self, number: str) -> KboCheck:
+        """What the enterprise register says of the number (one query, or none in an import
+        that preloaded its numbers: ``register``)."""
+        if self.register is not None:
+            return self.register.check(number)
+        return kbo_check(number)
 
     def _number_taken(self, number: str) -> bool:
         """Another registration of this round already has this enterprise number."""

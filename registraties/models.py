@@ -10,6 +10,8 @@ from . import eligibility, ondernemingsnummer
 from .constants import (
     Actie,
     Gewest,
+    KboBevinding,
+    KboControle,
     Provincie,
     Rechtsvorm,
     RegistratieStatus,
@@ -31,8 +33,11 @@ ondernemingsnummer_validator = RegexValidator(
 
 
 CONTACT_FIELDS = ("contact_naam", "contact_functie", "contact_email", "contact_telefoon")
-# What refresh_derived() computes from the answers; written together with them.
-DERIVED_FIELDS = ("gewest", "provincie", "vlaggen")
+# What the form found in the enterprise register for the answers (eligibility.register_verdict).
+REGISTER_FIELDS = ("kbo_controle", "kbo_bevindingen", "kbo_snapshot_datum")
+# What is written together with the answers: the register's verdict and what refresh_derived()
+# computes from both.
+DERIVED_FIELDS = ("gewest", "provincie", "vlaggen", *REGISTER_FIELDS)
 
 
 class RegistratieQuerySet(models.QuerySet):
@@ -112,6 +117,11 @@ class Registratie(models.Model):
     )
     status_reden = models.TextField(_("reden van de status"), blank=True, default="")
     vlaggen = ChoiceListField(_("aandachtspunten"), choices_enum=Vlag)
+    # The enterprise register's word at the last check (form, import or re-check).
+    kbo_controle = models.CharField(_("KBO-controle"), max_length=20, choices=KboControle.choices,
+                                    default=KboControle.NIET_GEVERIFIEERD, db_index=True)
+    kbo_bevindingen = ChoiceListField(_("bevindingen in de KBO"), choices_enum=KboBevinding)
+    kbo_snapshot_datum = models.DateField(_("KBO-gegevens van"), null=True, blank=True)
 
     wijzig_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
                                          editable=False)
@@ -172,7 +182,14 @@ class Registratie(models.Model):
             postcode=postcode, rechtsvorm=self.rechtsvorm,
             type_organisatie=self.type_organisatie,
             aandeel_kleine_ondernemingen=self.aandeel_kleine_ondernemingen,
+            kbo_controle=self.kbo_controle, kbo_bevindingen=self.kbo_bevindingen,
         ) + eligibility.submission_flags(self.vlaggen)
+
+    def apply_register_verdict(self, verdict) -> None:
+        """Record what the enterprise register said (eligibility.RegisterVerdict)."""
+        self.kbo_controle = verdict.controle
+        self.kbo_bevindingen = list(verdict.bevindingen)
+        self.kbo_snapshot_datum = verdict.snapshot_datum
 
     @property
     def ondernemingsnummer_opgemaakt(self) -> str:

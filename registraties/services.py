@@ -14,7 +14,7 @@ from verkenning.models import Ronde
 
 from . import mails, review
 from .eligibility import submission_flags
-from .models import DERIVED_FIELDS, Registratie
+from .models import DERIVED_FIELDS, REGISTER_FIELDS, Registratie
 from .questions import ANSWER_FIELDS
 
 # The history row's reason that marks a change made by the organisation itself (no user).
@@ -45,12 +45,13 @@ def new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
-_NULLABLE_ANSWERS = {"aantal_ondernemingen", "aandeel_kleine_ondernemingen"}
+_NULLABLE_ANSWERS = {"aantal_ondernemingen", "aandeel_kleine_ondernemingen", "kbo_snapshot_datum"}
 
 
 def apply_answers(registratie: Registratie, data: dict) -> None:
-    """Copy the visitor's answers and derive region, province and review flags from them."""
-    for name in ANSWER_FIELDS:
+    """Copy the visitor's answers (and the register's verdict on them, which the form adds)
+    and derive region, province and review flags from them."""
+    for name in (*ANSWER_FIELDS, *REGISTER_FIELDS):
         if name in data:
             value = data[name]
             if value is None and name not in _NULLABLE_ANSWERS:

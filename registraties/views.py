@@ -12,9 +12,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
-from django_ratelimit.core import get_usage
 
 from portaal import pagecache
+from portaal.ratelimits import seconds_to_wait
 from portaal.views import too_many_requests_page
 from verkenning.models import Ronde
 from verkenning.views import RondeContextMixin
@@ -63,13 +63,10 @@ LINK_KWIJT_RATE = "5/10m"
 
 def refuse_when_limited(request, *, group: str, rate: str):
     """The calm 429 page when this address sent too many POSTs; None otherwise (and counted)."""
-    if request.method != "POST":
+    wait = seconds_to_wait(request, group=group, rate=rate)
+    if wait is None:
         return None
-    usage = get_usage(request, group=group, key="ip", rate=rate, method="POST", increment=True)
-    if usage is None or not usage["should_limit"]:
-        return None
-    return too_many_requests_page(retry_after=max(1, usage["time_left"]),
-                                  template="registraties/te_veel_pogingen.html")
+    return too_many_requests_page(retry_after=wait, template="registraties/te_veel_pogingen.html")
 
 
 def no_store_after_post(request, response):

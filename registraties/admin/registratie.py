@@ -15,7 +15,7 @@ from portaal.admin import DutchHistoryAdmin
 from .. import ondernemingsnummer, services
 from ..constants import Vlag
 from ..forms import RegistratieForm
-from ..models import Registratie
+from ..models import REGISTER_FIELDS, Registratie
 from ..questions import ANSWER_FIELDS, SECTIONS
 from ..selectors import registratie_answer_sections
 from .excel import ExcelAdminMixin
@@ -40,6 +40,10 @@ VLAG_SHORT = {
     Vlag.TYPE_ANDERE: _("Type"),
     Vlag.GROTE_ONDERNEMINGEN: _("Grote ondernemingen"),
     Vlag.ZONDER_SPAMCONTROLE: _("Geen spamcontrole"),
+    Vlag.KBO_NIET_GEVERIFIEERD: _("KBO?"),
+    Vlag.KBO_NIET_GEVONDEN: _("Niet in KBO"),
+    Vlag.KBO_ZETEL: _("Zetel ≠ KBO"),
+    Vlag.KBO_RECHTSVORM: _("Rechtsvorm ≠ KBO"),
 }
 
 
@@ -195,7 +199,7 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in ANSWER_FIELDS
+        data = {name: form.cleaned_data[name] for name in (*ANSWER_FIELDS, *REGISTER_FIELDS)
                 if name in form.cleaned_data}
         services.registratie_update(registratie=obj, data=data, reason=STAFF_EDIT_REASON)
 

@@ -121,7 +121,7 @@ def test_flags_and_partnerships_are_exported_by_name(open_ronde):
     registratie = make_registratie(open_ronde, postcode="1000", gemeente="Brussel",
                                    toelichting_werking="Vooral Vlaamse kmo's.",
                                    rechtsvorm="vzw", type_organisatie="sectorfonds",
-                                   aandeel_kleine_ondernemingen=30)
+                                   aandeel_kleine_ondernemingen=30, kbo_controle="geverifieerd")
     for naam in ("Bouw en renovatie", "Digitale bouwplannen"):
         partnerschap = Partnerschap.objects.create(naam=naam, ronde=open_ronde)
         Lidmaatschap.objects.create(partnerschap=partnerschap, registratie=registratie)

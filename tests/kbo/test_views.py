@@ -35,3 +35,29 @@ def test_without_register_data_nothing_is_found(client, db):
 
 def test_only_get_is_allowed(client, imported, entities):
     assert client.post(reverse("kbo:lookup", args=[entities[0].nummer])).status_code == 405
+
+
+def test_the_lookup_is_limited_per_address_in_the_shared_cache(client, db):
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from kbo.views import LOOKUP_RATE
+
+    shared = {"default": {"BACKEND": "portaal.cache.DatabaseCache", "LOCATION": "portaal_cache"},
+              "pagina": settings.CACHES["pagina"]}
+    allowed = int(LOOKUP_RATE.split("/")[0])
+    with override_settings(RATELIMIT_ENABLE=True, CACHES=shared):
+        call_command("createcachetable", verbosity=0)
+        cache.clear()
+        answers = [_get(client, "0417497106").status_code for _ in range(allowed)]
+        assert set(answers) == {404}  # a person typing numbers is never blocked
+        refused = _get(client, "0417497106")
+        assert refused.status_code == 429
+        assert refused.json()["gevonden"] is False
+        assert 1 <= int(refused["Retry-After"]) <= 600
+        # Another address is not affected.
+        other = client.get(reverse("kbo:lookup", args=["0417497106"]), REMOTE_ADDR="10.0.0.9")
+        assert other.status_code == 404
+        cache.clear()

@@ -123,8 +123,9 @@ def test_every_failed_condition_is_reported_at_once():
 
 
 def flags(**overrides):
+    """The answers' own flags: as for a registration the register confirmed."""
     answers = {"postcode": 9000, "rechtsvorm": "vzw", "type_organisatie": "sectorfonds",
-               "aandeel_kleine_ondernemingen": 80}
+               "aandeel_kleine_ondernemingen": 80, "kbo_controle": "geverifieerd"}
     answers.update(overrides)
     return eligibility.review_flags(**answers)
 
@@ -138,8 +139,14 @@ def test_brussels_seat_is_flagged_for_review_of_its_flemish_focus(postcode, flag
     assert (Vlag.BRUSSEL_WERKING in flags(postcode=postcode)) is flagged
 
 
-def test_other_legal_form_is_flagged():
-    assert flags(rechtsvorm="andere") == [Vlag.RECHTSVORM_ANDERE]
+def test_other_legal_form_is_flagged_unless_the_register_confirms_a_legal_person():
+    assert flags(rechtsvorm="andere", kbo_controle="niet_geverifieerd") == [
+        Vlag.RECHTSVORM_ANDERE, Vlag.KBO_NIET_GEVERIFIEERD]
+    assert flags(rechtsvorm="andere", kbo_controle="niet_gevonden") == [
+        Vlag.RECHTSVORM_ANDERE, Vlag.KBO_NIET_GEVONDEN]
+    assert flags(rechtsvorm="andere", kbo_controle="geverifieerd") == []
+    assert flags(rechtsvorm="andere", kbo_controle="verschilt",
+                 kbo_bevindingen=["rechtsvorm_verschilt"]) == [Vlag.KBO_RECHTSVORM]
 
 
 def test_other_organisation_type_is_flagged():

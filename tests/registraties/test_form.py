@@ -108,9 +108,11 @@ def test_review_flags_are_stored_for_staff(client, open_ronde):
     post(client, postcode="1000", toelichting_werking="Onze leden zijn Vlaamse kmo's.",
          rechtsvorm="andere", rechtsvorm_andere="coöperatie", type_organisatie="andere",
          type_andere="kenniscentrum", aandeel_kleine_ondernemingen="20")
-    # Posted without the ALTCHA widget's answer (no JavaScript): flagged for that too.
+    # Posted without the ALTCHA widget's answer (no JavaScript) and without register data
+    # loaded: flagged for both too.
     assert Registratie.objects.get().vlaggen == [Vlag.BRUSSEL_WERKING, Vlag.RECHTSVORM_ANDERE,
                                                  Vlag.TYPE_ANDERE, Vlag.GROTE_ONDERNEMINGEN,
+                                                 Vlag.KBO_NIET_GEVERIFIEERD,
                                                  Vlag.ZONDER_SPAMCONTROLE]
 
 
@@ -495,10 +497,11 @@ def test_form_post_uses_few_queries_whatever_the_data(client, open_ronde,
     for _ in range(15):
         make_registratie(open_ronde)
     # As in production: the request queues the two mails (one INSERT for both, one task),
-    # the worker renders and sends them. The round, its number, the row and its history row,
-    # the mails and their task: 6, and the savepoint pair the test's own transaction adds.
+    # the worker renders and sends them. The round, the register's word on the number, its
+    # reference number, the row and its history row, the mails and their task: 7, and the
+    # savepoint pair the test's own transaction adds.
     with (override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}),
-          django_assert_max_num_queries(8)):
+          django_assert_max_num_queries(9)):
         assert post(client).status_code == 303
 
 

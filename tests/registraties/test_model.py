@@ -21,8 +21,10 @@ def test_objects_create_numbers_and_derives_like_the_form(open_ronde):
                                         gemeente="Hasselt", **ANSWERS)
     prefix = open_ronde.referentie_prefix
     assert (first.referentie, second.referentie) == (f"{prefix}-0001", f"{prefix}-0002")
-    assert (first.gewest, first.provincie, first.vlaggen) == ("brussel", "BRU", ["brussel_werking"])
-    assert (second.gewest, second.provincie, second.vlaggen) == ("vlaanderen", "VLI", [])
+    assert (first.gewest, first.provincie, first.vlaggen) == ("brussel", "BRU", ["brussel_werking",
+                                                                       "kbo_niet_geverifieerd"])
+    assert (second.gewest, second.provincie, second.vlaggen) == ("vlaanderen", "VLI",
+                                                                  ["kbo_niet_geverifieerd"])
     open_ronde.refresh_from_db()
     assert open_ronde.laatste_volgnummer == 2
 

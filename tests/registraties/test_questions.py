@@ -13,7 +13,9 @@ from tests.factories import make_registratie
 # Model fields that are no answer of the organisation: bookkeeping and the staff's review.
 NOT_ASKED = {"id", "ronde", "volgnummer", "referentie", "status", "status_gewijzigd_op",
              "status_gewijzigd_door", "status_reden", "vlaggen", "wijzig_token_hash",
-             "ingediend_op", "gewijzigd_op"}
+             "ingediend_op", "gewijzigd_op",
+             # What the enterprise register said of the answers (eligibility.register_verdict).
+             "kbo_controle", "kbo_bevindingen", "kbo_snapshot_datum"}
 
 
 def model_fields() -> list[str]:

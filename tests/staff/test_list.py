@@ -20,7 +20,8 @@ def rows(open_ronde):
                             vaardigheden=["digitaal"], contact_naam="Ann Smet",
                             contact_email="ann@bouw.test", sectoren="bouw",
                             paritaire_comites="124, 126", aandeel_kleine_ondernemingen=80,
-                            rechtsvorm="vzw", ondernemingsnummer="0417497106")
+                            rechtsvorm="vzw", ondernemingsnummer="0417497106",
+                            kbo_controle="geverifieerd")
     brussel = make_registratie(open_ronde, naam="Brusselse Zorgfederatie", postcode="1000",
                                gemeente="Brussel", type_organisatie="sectorfederatie",
                                toelichting_werking="Vooral Vlaamse leden.",
@@ -40,7 +41,8 @@ def rows(open_ronde):
                                  gemeente="Hasselt", type_organisatie="werkgeversorganisatie",
                                  themas=["kennisoverdracht"], rollen=["competentiechecks"],
                                  vaardigheden=["21ste_eeuw"], sectoren="handel",
-                                 aandeel_kleine_ondernemingen=90, rechtsvorm="vzw")
+                                 aandeel_kleine_ondernemingen=90, rechtsvorm="vzw",
+                                 kbo_controle="geverifieerd")
     Registratie.objects.filter(pk=afgewezen.pk).update(status=RegistratieStatus.NIET_ONTVANKELIJK,
                                                         status_reden="Geen netwerk")
     return {"gent": gent, "brussel": brussel, "brussel_klaar": brussel_klaar,
