@@ -1,4 +1,6 @@
 """Writes on the outgoing mails: queue one, put failed ones back in the queue."""
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -8,7 +10,17 @@ from .models import Bericht
 from .tasks import enqueue_send
 
 
-def bericht_queue(*, aan: str, onderwerp: str, tekst: str, html: str = "", soort: str) -> Bericht:
+@dataclass(frozen=True)
+class Bijlage:
+    """A text attachment: ``type`` is the full content type, parameters included."""
+
+    naam: str
+    type: str
+    inhoud: str
+
+
+def bericht_queue(*, aan: str, onderwerp: str, tekst: str, html: str = "", soort: str,
+                  bijlage: Bijlage | None = None) -> Bericht:
     """Store a mail and queue its sending, on the caller's transaction.
 
     What the caller saves and the mails about it are committed together or not at all; a
@@ -16,10 +28,13 @@ def bericht_queue(*, aan: str, onderwerp: str, tekst: str, html: str = "", soort
     """
     # A header may not hold a line break; visitor text in the subject must not break the mail.
     onderwerp = " ".join(onderwerp.split())
+    attachment = {} if bijlage is None else {
+        "bijlage_naam": bijlage.naam, "bijlage_type": bijlage.type, "bijlage": bijlage.inhoud}
     # No savepoint of its own inside the caller's transaction: fewer statements per request.
     with transaction.atomic(savepoint=False):
         bericht = Bericht.objects.create(aan=aan, onderwerp=onderwerp, tekst=tekst, html=html,
-                                         soort=soort, volgende_poging_op=timezone.now())
+                                         soort=soort, volgende_poging_op=timezone.now(),
+                                         **attachment)
         enqueue_send(bericht.pk)
     return bericht
 
