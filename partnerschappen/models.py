@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -142,7 +143,7 @@ class Gesprek(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.partnerschap} – {self.begint_op:%d/%m/%Y}"
+        return f"{self.partnerschap} – {timezone.localtime(self.begint_op):%d/%m/%Y %H:%M}"
 
     @property
     def eindigt_op(self):

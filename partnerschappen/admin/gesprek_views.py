@@ -22,6 +22,7 @@ from ..constants import Deelname, PartnerschapStatus
 from ..forms import AfhakenForm, AfrondenForm, GesprekForm, VerslagForm, add_service_errors
 from ..mails import moment_text
 from ..models import Gesprek, Lidmaatschap, Partnerschap
+from ..selectors import next_planned_conversation
 
 PLAN_PERMISSION = "partnerschappen.plan_gesprek"
 TEMPLATE = "admin/partnerschappen/gesprek_pagina.html"
@@ -35,6 +36,8 @@ MSG_NOBODY_TO_INVITE = _("Iedereen is al uitgenodigd; er werd niets verstuurd.")
 MSG_FORMED = _("‘%(naam)s’ is nu gevormd.")
 MSG_DROPPED = _("‘%(naam)s’ is nu afgehaakt.")
 MSG_MEMBER_DROPPED = _("%(naam)s is afgehaakt.")
+MSG_INVITE_NEWCOMERS = _("Er is een gesprek gepland op %(moment)s. Nodig %(namen)s uit met de "
+                         "knop ‘Nieuwe leden uitnodigen’ bij dat gesprek.")
 
 
 def partnership_url(partnerschap_id: int, anchor: str = "gesprekken") -> str:
@@ -44,6 +47,16 @@ def partnership_url(partnerschap_id: int, anchor: str = "gesprekken") -> str:
 
 def can_plan(request) -> bool:
     return request.user.has_perm(PLAN_PERMISSION)
+
+
+def offer_invitation(request, partnerschap, names: list[str]) -> None:
+    """Members added later (the call allows it) can join the next planned conversation."""
+    if not names:
+        return
+    upcoming = next_planned_conversation(partnerschap=partnerschap)
+    if upcoming is not None and upcoming.uitnodigingen.exists():
+        messages.info(request, MSG_INVITE_NEWCOMERS % {"moment": moment_text(upcoming),
+                                                       "namen": ", ".join(names)})
 
 
 def _queued(request, count: int, what: str) -> None:

@@ -18,7 +18,6 @@ from registraties.mails import base_url
 
 from .. import selectors, services
 from ..constants import GesprekStatus, LidRol
-from ..mails import moment_text
 from ..models import Lidmaatschap, Partnerschap
 from .actions import partnerschappen_excel_export
 from .gesprek_views import (
@@ -30,11 +29,9 @@ from .gesprek_views import (
     MemberDropView,
     PartnerschapOutcomeView,
     can_plan,
+    offer_invitation,
 )
 from .suggestion_views import SuggestionsView
-
-MSG_INVITE_NEWCOMERS = _("Er is een gesprek gepland op %(moment)s. Nodig %(namen)s uit met de "
-                         "knop ‘Nieuwe leden uitnodigen’ bij dat gesprek.")
 
 
 class LidmaatschapInlineFormSet(forms.BaseInlineFormSet):
@@ -269,18 +266,8 @@ class PartnerschapAdmin(DutchHistoryAdmin):
         for obj in sorted(instances, key=lambda lid: lid.rol == LidRol.REGISSEUR):
             obj.save()
         formset.save_m2m()
-        self.offer_invitation(request, form.instance,
-                              [obj for obj in formset.new_objects if obj.pk])
-
-    def offer_invitation(self, request, partnerschap, new_members) -> None:
-        """A member added later (the call allows it) can join the next planned conversation."""
-        if not new_members:
-            return
-        upcoming = selectors.next_planned_conversation(partnerschap=partnerschap)
-        if upcoming is not None and upcoming.uitnodigingen.exists():
-            self.message_user(request, MSG_INVITE_NEWCOMERS % {
-                "moment": moment_text(upcoming),
-                "namen": ", ".join(lid.registratie.naam for lid in new_members)}, messages.INFO)
+        offer_invitation(request, form.instance,
+                         [obj.registratie.naam for obj in formset.new_objects if obj.pk])
 
     def get_urls(self):
         def page(route, view, name):

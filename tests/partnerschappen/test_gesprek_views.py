@@ -414,3 +414,15 @@ def test_the_overview_counts_partnerships_per_status_and_answers(reviewer_client
     listed = reviewer_client.get(reverse("admin:partnerschappen_partnerschap_changelist"),
                                  {"ronde__id__exact": open_ronde.pk, "antwoord": "komt"})
     assert listed.context["cl"].result_count == 1
+
+
+def test_the_batch_action_that_adds_a_member_later_offers_the_invitation_too(
+        coordinator_client, invited, trio, registratie_factory):
+    nieuw = registratie_factory(naam="Via Actie vzw", contact_email="actie@vzw.test")
+    response = coordinator_client.post(
+        reverse("admin:registraties_registratie_changelist") + "?status=alle",
+        {"action": "toevoegen_aan_partnerschap", "_selected_action": [nieuw.pk], "apply": "1",
+         "partnerschap": trio.pk}, follow=True)
+
+    assert "1 registratie toegevoegd aan ‘Bouw en installatie’." in response.text
+    assert "Nodig Via Actie vzw uit met de knop ‘Nieuwe leden uitnodigen’" in response.text
