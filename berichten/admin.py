@@ -16,7 +16,7 @@ class BerichtAdmin(admin.ModelAdmin):
     search_fields = ["aan"]
     actions = ["opnieuw_versturen"]
     # The body is left out: while a mail waits it may hold the organisation's private link.
-    fields = ["status", "aan", "onderwerp", "soort", "pogingen", "laatste_fout",
+    fields = ["status", "aan", "onderwerp", "soort", "bijlage_naam", "pogingen", "laatste_fout",
               "aangemaakt_op", "volgende_poging_op", "verzonden_op"]
     readonly_fields = fields
 

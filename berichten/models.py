@@ -13,6 +13,11 @@ class Bericht(models.Model):
     # What the worker renders the body from when it sends (berichten/rendering.py), for a mail
     # queued without one; emptied once sent, like the body (it may hold a private link).
     gegevens = models.JSONField(_("gegevens"), null=True, blank=True)
+    # One text attachment (e.g. a calendar entry): its file name, its full content type with
+    # parameters (``text/calendar; method=REQUEST``) and its text, wiped like the body once sent.
+    bijlage_naam = models.CharField(_("naam van de bijlage"), max_length=100, blank=True)
+    bijlage_type = models.CharField(_("soort bijlage"), max_length=100, blank=True)
+    bijlage = models.TextField(_("bijlage"), blank=True)
     soort = models.CharField(_("soort"), max_length=50, db_index=True,
                              help_text=_("Het sjabloon van het bericht, bv. bevestiging."))
     status = models.CharField(_("status"), max_length=20, choices=BerichtStatus.choices,

@@ -1,4 +1,6 @@
 """Writes on the outgoing mails: queue one, put failed ones back in the queue."""
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -8,11 +10,24 @@ from .models import Bericht
 from .tasks import enqueue_send
 
 
+@dataclass(frozen=True)
+class Bijlage:
+    """A text attachment: ``type`` is the full content type, parameters included."""
+
+    naam: str
+    type: str
+    inhoud: str
+
+
 def bericht_queue(*, aan: str, onderwerp: str, tekst: str = "", html: str = "", soort: str,
-                  gegevens: dict | None = None) -> Bericht:
+                  gegevens: dict | None = None, bijlage: Bijlage | None = None) -> Bericht:
     """Store a mail and queue its sending, on the caller's transaction (see berichten_queue)."""
-    (bericht,) = berichten_queue([{"aan": aan, "onderwerp": onderwerp, "tekst": tekst,
-                                   "html": html, "soort": soort, "gegevens": gegevens}])
+    fields = {"aan": aan, "onderwerp": onderwerp, "tekst": tekst, "html": html, "soort": soort,
+              "gegevens": gegevens}
+    if bijlage is not None:
+        fields.update(bijlage_naam=bijlage.naam, bijlage_type=bijlage.type,
+                      bijlage=bijlage.inhoud)
+    (bericht,) = berichten_queue([fields])
     return bericht
 
 

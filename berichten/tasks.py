@@ -1,6 +1,8 @@
 """The worker's job: send one queued mail, or record why not and try again later."""
 import logging
 from datetime import timedelta
+from email.message import Message
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -51,6 +53,22 @@ def _claim(bericht_id: int) -> Bericht | None:
     return Bericht.objects.filter(pk=bericht_id).first() if taken else None
 
 
+def attachment_part(*, naam: str, content_type: str, inhoud: str) -> MIMEText:
+    """A text attachment with its content type's parameters kept (``method=REQUEST``).
+
+    Mail programs read a calendar entry's method from the part's own Content-Type, which
+    Django's ``attach(filename, content, mimetype)`` would not carry.
+    """
+    header = Message()
+    header["Content-Type"] = content_type or "text/plain"
+    part = MIMEText(inhoud, header.get_content_subtype(), "utf-8")
+    for name, value in header.get_params()[1:]:
+        if name != "charset":
+            part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=naam or "bijlage.txt")
+    return part
+
+
 def bericht_send(bericht_id: int) -> str:
     """Send a waiting mail once; returns the state it ends in (or "overgeslagen")."""
     bericht = _claim(bericht_id)
@@ -63,14 +81,19 @@ def bericht_send(bericht_id: int) -> str:
         message = EmailMultiAlternatives(subject=bericht.onderwerp, body=tekst, to=[bericht.aan])
         if html:
             message.attach_alternative(html, "text/html")
+        if bericht.bijlage:
+            message.attach(attachment_part(naam=bericht.bijlage_naam,
+                                           content_type=bericht.bijlage_type,
+                                           inhoud=bericht.bijlage))
         message.send()
     except Exception as exc:  # whatever the mail server or the message did: record it, retry
         return _record_failure(bericht, exc)
     # The body may hold a private edit link, which is only ever stored as a hash; once the
-    # mail is delivered its text (and what it was rendered from) is no longer needed.
+    # mail is delivered its text (what it was rendered from, its attachment) is not kept.
     Bericht.objects.filter(pk=bericht.pk).update(
         status=BerichtStatus.VERZONDEN, verzonden_op=timezone.now(), pogingen=bericht.pogingen + 1,
-        laatste_fout="", volgende_poging_op=None, bezig_tot=None, tekst="", html="", gegevens=None)
+        laatste_fout="", volgende_poging_op=None, bezig_tot=None, tekst="", html="", gegevens=None,
+        bijlage="")
     return BerichtStatus.VERZONDEN
 
 

@@ -8,8 +8,13 @@ class PartnerschappenConfig(AppConfig):
 
     def ready(self):
         from registraties.excel.columns import contribute_column
+        from registraties.views import EditPageSection, contribute_edit_page_section
 
         from .excel import PARTNERSHIPS_COLUMN
+        from .selectors import edit_page_conversations
 
         # The registration sheet shows each organisation's partnerships.
         contribute_column(PARTNERSHIPS_COLUMN)
+        # The edit-link page lists the conversations the organisation is invited to.
+        contribute_edit_page_section(EditPageSection(
+            template="partnerschappen/_wijzigen_gesprekken.html", context=edit_page_conversations))

@@ -22,3 +22,24 @@ class PartnerschapStatus(models.TextChoices):
 class LidRol(models.TextChoices):
     REGISSEUR = "regisseur", _("regisseur (regierol)")
     PARTNER = "partner", _("partner")
+
+
+class Deelname(models.TextChoices):
+    """Where one member stands in the partnership after the conversations."""
+
+    OPEN = "open", _("nog niet bevestigd")
+    BEVESTIGD = "bevestigd", _("bevestigd")
+    AFGEHAAKT = "afgehaakt", _("afgehaakt")
+
+
+class GesprekStatus(models.TextChoices):
+    GEPLAND = "gepland", _("gepland")
+    GEANNULEERD = "geannuleerd", _("geannuleerd")
+
+
+class Antwoord(models.TextChoices):
+    """A member's answer to an invitation (the three buttons of the answer page)."""
+
+    KOMT = "komt", _("komt")
+    KOMT_NIET = "komt_niet", _("komt niet")
+    ANDER_MOMENT = "ander_moment", _("stelt een ander moment voor")

@@ -1,7 +1,7 @@
 """Partnerships in Excel: one row per member, and the partnerships column of the registration sheet."""
 from typing import BinaryIO
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,10 +19,12 @@ from registraties.constants import Actie, Gewest, Provincie, RegistratieStatus, 
 from registraties.excel.columns import ContributedColumn, OndernemingsnummerWidget
 from registraties.excel.export import PERSONAL_DATA_NOTICE
 
-from .constants import Basis, LidRol, PartnerschapStatus
-from .models import Lidmaatschap, Partnerschap
+from .constants import Antwoord, Basis, Deelname, GesprekStatus, LidRol, PartnerschapStatus
+from .models import Gesprek, Lidmaatschap, Partnerschap, Uitnodiging
 
 NO_CONSENT = _("(geen toestemming om te delen)")
+NOT_INVITED = _("niet uitgenodigd")
+NOT_ANSWERED = _("nog niet geantwoord")
 
 
 class LidmaatschapResource(FormulaSafeResource):
@@ -71,8 +73,28 @@ class LidmaatschapResource(FormulaSafeResource):
                                widget=TextWidget(), width=10)
     toegevoegd_op = Column(attribute="toegevoegd_op", column_name=_("Toegevoegd op"),
                            widget=BrusselsDateTimeWidget(), width=17)
+    deelname = Column(attribute="deelname", column_name=_("Deelname"),
+                      widget=ChoiceWidget(Deelname), width=16)
+    # The member's state in the partnership's latest conversation that was not cancelled.
+    gesprek_op = Column(attribute="gesprek_op", column_name=_("Laatste gesprek"),
+                        widget=BrusselsDateTimeWidget(), width=17)
+    uitgenodigd_op = Column(attribute="uitgenodigd_op", column_name=_("Uitgenodigd op"),
+                            widget=BrusselsDateTimeWidget(), width=17)
+    antwoord = Column(column_name=_("Antwoord op de uitnodiging"), widget=TextWidget(), width=24)
+    antwoord_opmerking = Column(attribute="antwoord_opmerking",
+                                column_name=_("Opmerking bij het antwoord"), widget=TextWidget(),
+                                width=40)
+    beantwoord_op = Column(attribute="beantwoord_op", column_name=_("Beantwoord op"),
+                           widget=BrusselsDateTimeWidget(), width=17)
     notities = Column(attribute="partnerschap__notities", column_name=_("Notities partnerschap"),
                       widget=TextWidget(), width=40)
+
+    def dehydrate_antwoord(self, lid: Lidmaatschap) -> str:
+        if lid.gesprek_op is None:
+            return ""
+        if lid.uitgenodigd_op is None:
+            return str(NOT_INVITED)
+        return str(Antwoord(lid.antwoord).label) if lid.antwoord else str(NOT_ANSWERED)
 
     def dehydrate_toestemming_delen(self, lid: Lidmaatschap) -> str:
         return str(_("ja") if lid.registratie.toestemming_delen else _("nee"))
@@ -94,8 +116,19 @@ class LidmaatschapResource(FormulaSafeResource):
 
     def export_queryset(self, partnerschappen: QuerySet) -> QuerySet:
         """The members of ``partnerschappen`` with everything the columns read, in one query."""
+        latest = (Gesprek.objects.filter(partnerschap_id=OuterRef("partnerschap_id"))
+                  .exclude(status=GesprekStatus.GEANNULEERD).order_by("-begint_op", "-pk"))
+        invitation = Uitnodiging.objects.filter(gesprek_id=OuterRef("gesprek_id"),
+                                                registratie_id=OuterRef("registratie_id"),
+                                                ingetrokken=False)
         return (Lidmaatschap.objects.filter(partnerschap__in=partnerschappen)
                 .select_related("partnerschap__ronde", "registratie")
+                .annotate(gesprek_id=Subquery(latest.values("pk")[:1]),
+                          gesprek_op=Subquery(latest.values("begint_op")[:1]))
+                .annotate(uitgenodigd_op=Subquery(invitation.values("uitgenodigd_op")[:1]),
+                          antwoord=Subquery(invitation.values("antwoord")[:1]),
+                          antwoord_opmerking=Subquery(invitation.values("opmerking")[:1]),
+                          beantwoord_op=Subquery(invitation.values("beantwoord_op")[:1]))
                 .order_by("partnerschap__naam", "partnerschap__pk", "-rol", "registratie__naam",
                           "pk"))
 

@@ -1,14 +1,19 @@
-"""Candidate partnerships of registrations of one round, and their members."""
+"""Candidate partnerships of registrations of one round, their members and conversations."""
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registraties.constants import Actie, Thema
 from registraties.fields import ChoiceListField
 
-from .constants import Basis, LidRol, PartnerschapStatus
+from .constants import Antwoord, Basis, Deelname, GesprekStatus, LidRol, PartnerschapStatus
 
 
 class PartnerschapQuerySet(models.QuerySet):
@@ -26,6 +31,8 @@ class Partnerschap(models.Model):
     themas = ChoiceListField(_("thema's"), choices_enum=Thema)
     status = models.CharField(_("status"), max_length=20, choices=PartnerschapStatus.choices,
                               default=PartnerschapStatus.VOORSTEL, db_index=True)
+    # Why it was formed or dropped (internal, like the notes: never shown to the members).
+    status_reden = models.TextField(_("reden van de status"), blank=True, default="")
     notities = models.TextField(_("notities"), blank=True, default="")
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -60,6 +67,10 @@ class Lidmaatschap(models.Model):
     rol = models.CharField(_("rol in het partnerschap"), max_length=20, choices=LidRol.choices,
                            default=LidRol.PARTNER)
     acties = ChoiceListField(_("acties"), choices_enum=Actie)
+    deelname = models.CharField(_("deelname"), max_length=20, choices=Deelname.choices,
+                                default=Deelname.OPEN)
+    # Internal: why this member dropped out (never shown to the members).
+    deelname_reden = models.TextField(_("reden van de deelname"), blank=True, default="")
     toegevoegd_op = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -82,3 +93,96 @@ class Lidmaatschap(models.Model):
     @property
     def acties_labels(self) -> list[str]:
         return self._meta.get_field("acties").labels(self.acties)
+
+
+def new_calendar_uid() -> str:
+    """The calendar entry's UID: stable for a conversation, so updates replace the entry."""
+    return f"{uuid.uuid4()}@competentiechecks"
+
+
+class Gesprek(models.Model):
+    """A conversation ESF&DO plans with the members of one partnership."""
+
+    partnerschap = models.ForeignKey(Partnerschap, on_delete=models.CASCADE,
+                                     related_name="gesprekken", verbose_name=_("partnerschap"))
+    begint_op = models.DateTimeField(_("begint op"))
+    duur_minuten = models.PositiveSmallIntegerField(
+        _("duur (minuten)"), default=90, validators=[MinValueValidator(15), MaxValueValidator(480)])
+    plaats = models.CharField(_("plaats"), max_length=300, blank=True, default="")
+    online_link = models.URLField(_("link voor online deelname"), max_length=500, blank=True,
+                                  default="")
+    agenda = models.TextField(_("agenda"))
+    status = models.CharField(_("status"), max_length=20, choices=GesprekStatus.choices,
+                              default=GesprekStatus.GEPLAND)
+    # Internal report after the conversation: never shown to the members.
+    verslag = models.TextField(_("verslag"), blank=True, default="")
+    agenda_uid = models.CharField(max_length=100, unique=True, default=new_calendar_uid,
+                                  editable=False)
+    # The calendar entry's SEQUENCE: raised by every change the members are told about.
+    volgnummer = models.PositiveIntegerField(_("versie van de uitnodiging"), default=0,
+                                             editable=False)
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("gepland door"),
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gesprek")
+        verbose_name_plural = _("gesprekken")
+        ordering = ["begint_op", "pk"]
+        permissions = [("plan_gesprek", _("Gesprekken plannen en leden uitnodigen"))]
+        constraints = [
+            models.CheckConstraint(condition=~Q(plaats="") | ~Q(online_link=""),
+                                   name="gesprek_plaats_of_link"),
+            models.CheckConstraint(condition=Q(duur_minuten__gte=15, duur_minuten__lte=480),
+                                   name="gesprek_duur_redelijk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnerschap} – {timezone.localtime(self.begint_op):%d/%m/%Y %H:%M}"
+
+    @property
+    def eindigt_op(self):
+        return self.begint_op + timedelta(minutes=self.duur_minuten)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == GesprekStatus.GEANNULEERD
+
+
+class Uitnodiging(models.Model):
+    """One member's invitation to one conversation, and its answer."""
+
+    gesprek = models.ForeignKey(Gesprek, on_delete=models.CASCADE, related_name="uitnodigingen",
+                                verbose_name=_("gesprek"))
+    registratie = models.ForeignKey("registraties.Registratie", on_delete=models.PROTECT,
+                                    related_name="uitnodigingen", verbose_name=_("registratie"))
+    # The answer link's token (256 bits) is never stored, only its SHA-256.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                  editable=False)
+    antwoord = models.CharField(_("antwoord"), max_length=20, choices=Antwoord.choices,
+                                blank=True, default="")
+    opmerking = models.TextField(_("opmerking bij het antwoord"), blank=True, default="")
+    beantwoord_op = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    uitgenodigd_op = models.DateTimeField(_("uitgenodigd op"))
+    laatste_herinnering_op = models.DateTimeField(_("laatste herinnering op"), null=True,
+                                                  blank=True)
+    ingetrokken = models.BooleanField(_("ingetrokken"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+        ordering = ["gesprek", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["gesprek", "registratie"],
+                                    name="uitnodiging_uniek_per_gesprek"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registratie} – {self.gesprek}"

@@ -22,5 +22,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("interesse/", include("registraties.urls")),
     path("kbo/", include("kbo.urls")),
+    path("gesprek/", include("partnerschappen.urls")),
     path("", include("verkenning.urls")),
 ]

@@ -94,7 +94,7 @@ def contact_person_find(*, email: str) -> ContactPersonData:
         naming_them = [r.pk for r in registraties if r.contact_email.lower() == email.lower()]
         data.berichten = list(Bericht.objects.filter(
             Q(aan__icontains=email) | Q(tekst__icontains=email) | Q(html__icontains=email)
-            | Q(gegevens__registratie__in=naming_them)))
+            | Q(bijlage__icontains=email) | Q(gegevens__registratie__in=naming_them)))
     data.rondecontacten = list(Contactpersoon.objects.filter(email__iexact=email)
                                .select_related("ronde"))
     return data
@@ -208,7 +208,7 @@ def contact_person_erase(*, email: str, by) -> ErasureResult:
                     status_reden=scrubbed)
         berichten = 0
         for bericht in data.berichten:
-            fields = ["aan", "tekst", "html", "onderwerp"]
+            fields = ["aan", "tekst", "html", "onderwerp", "bijlage"]
             if data.email.lower() in bericht.aan.lower():
                 bericht.aan = ANONYMISED_EMAIL
                 if bericht.status == BERICHT_WACHTEND:
@@ -220,6 +220,8 @@ def contact_person_erase(*, email: str, by) -> ErasureResult:
             bericht.tekst = _scrub(bericht.tekst, patterns)
             bericht.html = _scrub(bericht.html, patterns)
             bericht.onderwerp = _scrub(bericht.onderwerp, patterns)
+            # A calendar entry names its attendee.
+            bericht.bijlage = _scrub(bericht.bijlage, patterns)
             bericht.save(update_fields=fields)
             berichten += 1
         _log(by=by, registraties=data.registraties, message=LOG_ERASED)

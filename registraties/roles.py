@@ -4,7 +4,9 @@ from django.apps import apps as global_apps
 REVIEWER = "Beoordelaar"
 COORDINATOR = "Coördinator"
 
-# Reviewers read registrations, move them through the workflow and add notes; nothing else.
+# Reviewers read registrations, move them through the workflow and add notes; they read
+# partnerships and their conversations (who is invited, who comes) but neither compose them
+# nor plan, invite or remind: that is ``partnerschappen.plan_gesprek``, a coordinator's.
 REVIEWER_PERMISSIONS = (
     "registraties.view_registratie",
     "registraties.review_registratie",
@@ -14,6 +16,10 @@ REVIEWER_PERMISSIONS = (
     "registraties.view_statuswijziging",
     "verkenning.view_ronde",
     "verkenning.view_contactpersoon",
+    "partnerschappen.view_partnerschap",
+    "partnerschappen.view_lidmaatschap",
+    "partnerschappen.view_gesprek",
+    "partnerschappen.view_uitnodiging",
 )
 
 # Coordinators get every permission of the apps staff work in, including models those apps

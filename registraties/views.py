@@ -1,4 +1,7 @@
 """The public interest form: submit, confirmation, edit by private link and 'link kwijt'."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -156,6 +159,25 @@ class BevestigingView(TemplateView):
         return context
 
 
+@dataclass(frozen=True)
+class EditPageSection:
+    """A section another app adds to the edit-link page (partnerschappen: its conversations).
+
+    ``context(registratie)`` returns what ``template`` needs; only that registration's data.
+    """
+
+    template: str
+    context: Callable
+
+
+EDIT_PAGE_SECTIONS: list[EditPageSection] = []
+
+
+def contribute_edit_page_section(section: EditPageSection) -> None:
+    if section not in EDIT_PAGE_SECTIONS:
+        EDIT_PAGE_SECTIONS.append(section)
+
+
 @method_decorator(never_cache, name="dispatch")
 class WijzigenView(View):
     template_name = "registraties/wijzigen.html"
@@ -170,9 +192,11 @@ class WijzigenView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, form, status=200):
+        sections = [{"template": section.template, **section.context(self.registratie)}
+                    for section in EDIT_PAGE_SECTIONS]
         return render(self.request, self.template_name,
                       {"form": form, "registratie": self.registratie,
-                       "ronde": self.registratie.ronde}, status=status)
+                       "ronde": self.registratie.ronde, "sections": sections}, status=status)
 
     def get(self, request):
         return self._render(RegistratieForm(instance=self.registratie))

@@ -16,6 +16,7 @@ from .. import services
 from ..constants import Basis
 from ..excel import partnerschappen_count_text, partnerschappen_export
 from ..models import Partnerschap
+from .gesprek_views import offer_invitation
 
 APPLY = "apply"  # set by the action's own page: the form below was filled in
 
@@ -84,14 +85,16 @@ def toevoegen_aan_partnerschap(modeladmin, request, queryset):
         existing = form.cleaned_data.get("partnerschap")
         refused: list[tuple[str, ValidationError]] = []
         if existing is not None:
-            added = 0
+            added_names = []
             for registratie in registraties:
                 try:
                     services.partnerschap_add_member(partnerschap=existing, registratie=registratie)
-                    added += 1
+                    added_names.append(registratie.naam)
                 except ValidationError as exc:
                     refused.append((registratie.naam, exc))
+            added = len(added_names)
             partnerschap = existing
+            offer_invitation(request, existing, added_names)
         else:
             accepted = []
             for registratie in registraties:

@@ -1,4 +1,4 @@
-"""Staff admin of partnerships: list with warnings, members inline, links to the suggestions page."""
+"""Staff admin of partnerships: list with warnings, members inline, conversations, suggestions."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -14,11 +14,23 @@ from django.utils.translation import gettext_lazy as _
 from portaal.admin import DutchHistoryAdmin
 from registraties.admin.excel import can_export
 from registraties.constants import RegistratieStatus
+from registraties.mails import base_url
 
-from .. import services
-from ..constants import LidRol
+from .. import selectors, services
+from ..constants import GesprekStatus, LidRol
 from ..models import Lidmaatschap, Partnerschap
 from .actions import partnerschappen_excel_export
+from .gesprek_views import (
+    GesprekCancelView,
+    GesprekInviteView,
+    GesprekPlanView,
+    GesprekRemindView,
+    GesprekReportView,
+    MemberDropView,
+    PartnerschapOutcomeView,
+    can_plan,
+    offer_invitation,
+)
 from .suggestion_views import SuggestionsView
 
 
@@ -85,8 +97,8 @@ class LidmaatschapInline(admin.TabularInline):
     model = Lidmaatschap
     formset = LidmaatschapInlineFormSet
     autocomplete_fields = ["registratie"]
-    fields = ["registratie", "status_registratie", "rol", "acties"]
-    readonly_fields = ["status_registratie"]
+    fields = ["registratie", "status_registratie", "rol", "acties", "deelname"]
+    readonly_fields = ["status_registratie", "deelname"]
     extra = 1
 
     class Media:
@@ -130,6 +142,25 @@ class PartnerschapChangeList(ChangeList):
             partnerschap.member_statuses = statuses[partnerschap.pk]
 
 
+class AntwoordFilter(admin.SimpleListFilter):
+    """Partnerships with an invitation to a planned conversation in this answer state."""
+
+    title = _("antwoord op uitnodiging")
+    parameter_name = "antwoord"
+
+    def lookups(self, request, model_admin):
+        return selectors.ANSWER_CHOICES
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in dict(selectors.ANSWER_CHOICES):
+            return queryset
+        answer = "" if value == selectors.OPEN_ANSWER else value
+        return queryset.filter(gesprekken__status=GesprekStatus.GEPLAND,
+                               gesprekken__uitnodigingen__ingetrokken=False,
+                               gesprekken__uitnodigingen__antwoord=answer).distinct()
+
+
 def _warning_list(warnings):
     if not warnings:
         return format_html("<span>{}</span>", _("geen"))
@@ -141,20 +172,28 @@ def _warning_list(warnings):
 class PartnerschapAdmin(DutchHistoryAdmin):
     list_display = ["naam", "basis", "status", "aantal_leden", "status_leden",
                     "waarschuwingen_kort"]
-    list_filter = ["ronde", "status", "basis"]
+    list_filter = ["ronde", "status", "basis", AntwoordFilter]
     search_fields = ["naam", "notities", "lidmaatschappen__registratie__naam",
                      "lidmaatschappen__registratie__referentie"]
     list_select_related = ["ronde"]
     inlines = [LidmaatschapInline]
     actions = [partnerschappen_excel_export]
-    readonly_fields = ["waarschuwingen", "aangemaakt_door", "aangemaakt_op", "gewijzigd_op"]
+    # The status moves through the conversation pages (reason required), never typed here.
+    readonly_fields = ["waarschuwingen", "status", "status_reden", "aangemaakt_door",
+                       "aangemaakt_op", "gewijzigd_op"]
+    change_form_template = "admin/partnerschappen/partnerschap/change_form.html"
     fieldsets = [
-        (None, {"fields": ["waarschuwingen", "naam", "ronde", "status", "basis", "basis_andere",
-                           "themas", "notities"]}),
+        (None, {"fields": ["waarschuwingen", "naam", "ronde", "status", "status_reden", "basis",
+                           "basis_andere", "themas", "notities"]}),
         (_("Geschiedenis"), {"fields": ["aangemaakt_door", "aangemaakt_op", "gewijzigd_op"]}),
     ]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, object_id) if object_id else None
+        if obj is not None and request.method == "GET" \
+                and self.has_view_or_change_permission(request, obj):
+            extra_context.update(self.conversation_context(request, obj))
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError:
@@ -162,6 +201,18 @@ class PartnerschapAdmin(DutchHistoryAdmin):
             # what this save would break (one regisseur, each member once). Nothing was saved.
             self.message_user(request, MSG_CONCURRENT_CHANGE, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def conversation_context(self, request, partnerschap) -> dict:
+        """The conversations panel: who is invited, who answered what, what staff can do."""
+        conversations = selectors.partnerschap_conversations(partnerschap=partnerschap)
+        return {
+            "conversations": conversations,
+            "course": selectors.partnerschap_course(partnerschap=partnerschap),
+            "can_plan": can_plan(request) and partnerschap.is_active,
+            "leden": [row.lidmaatschap for row in conversations[0].rows] if conversations
+            else list(partnerschap.lidmaatschappen.select_related("registratie")
+                      .order_by("-rol", "registratie__naam", "pk")),
+        }
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -208,14 +259,35 @@ class PartnerschapAdmin(DutchHistoryAdmin):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
+            # Whoever leaves is taken out of the upcoming conversations it was invited to.
+            services.member_removed(partnerschap=form.instance, registratie_id=obj.registratie_id,
+                                    base=base_url(request), user=request.user)
         # Demote before promoting: a swap of the regierol must not hit the one-regisseur constraint.
         for obj in sorted(instances, key=lambda lid: lid.rol == LidRol.REGISSEUR):
             obj.save()
         formset.save_m2m()
+        offer_invitation(request, form.instance,
+                         [obj.registratie.naam for obj in formset.new_objects if obj.pk])
 
     def get_urls(self):
+        def page(route, view, name):
+            return path(route, self.admin_site.admin_view(view.as_view(model_admin=self)),
+                        name=f"partnerschappen_partnerschap_{name}")
+
         return [
-            path("suggesties/", self.admin_site.admin_view(SuggestionsView.as_view(model_admin=self)),
-                 name="partnerschappen_partnerschap_suggesties"),
+            page("suggesties/", SuggestionsView, "suggesties"),
+            page("<int:object_id>/gesprek/plannen/", GesprekPlanView, "gesprek_plannen"),
+            page("<int:object_id>/gesprek/<int:gesprek_id>/wijzigen/", GesprekPlanView,
+                 "gesprek_wijzigen"),
+            page("<int:object_id>/gesprek/<int:gesprek_id>/annuleren/", GesprekCancelView,
+                 "gesprek_annuleren"),
+            page("<int:object_id>/gesprek/<int:gesprek_id>/uitnodigen/", GesprekInviteView,
+                 "gesprek_uitnodigen"),
+            page("<int:object_id>/gesprek/<int:gesprek_id>/herinneren/", GesprekRemindView,
+                 "gesprek_herinneren"),
+            page("<int:object_id>/gesprek/<int:gesprek_id>/verslag/", GesprekReportView,
+                 "gesprek_verslag"),
+            page("<int:object_id>/afronden/", PartnerschapOutcomeView, "afronden"),
+            page("<int:object_id>/lid/<int:lid_id>/afhaken/", MemberDropView, "lid_afhaken"),
             *super().get_urls(),
         ]

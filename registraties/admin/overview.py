@@ -184,6 +184,17 @@ def _count_per_day(rows, zone: ZoneInfo) -> Counter:
     return per_day
 
 
+# Charts other apps add to the overview (partnerschappen: partnerships per status, answers
+# to invitations): ``charts(request, ronde)`` returns what the template shows per chart, as
+# ``charts.render`` does (chart, svg, table), or nothing the user may not see.
+CONTRIBUTED_CHARTS: list = []
+
+
+def contribute_charts(charts) -> None:
+    if charts not in CONTRIBUTED_CHARTS:
+        CONTRIBUTED_CHARTS.append(charts)
+
+
 def overview_view(request):
     """/beheer/overzicht/: totals and charts of one round (the current one by default)."""
     if not request.user.has_perm("registraties.view_registratie"):
@@ -199,7 +210,9 @@ def overview_view(request):
         "overview": overview,
         "rondes": rondes,
         "ronde": ronde,
-        "charts": [render(chart, base_url=base_url) for chart in overview.charts],
+        "charts": [*(render(chart, base_url=base_url) for chart in overview.charts),
+                   *(item for charts in CONTRIBUTED_CHARTS if ronde
+                     for item in charts(request, ronde))],
         "list_url": base_url,
         "to_review_url": list_url(base_url, {"ronde__id__exact": ronde.pk})
         if ronde else base_url,

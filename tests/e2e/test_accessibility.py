@@ -180,3 +180,55 @@ def test_the_registration_list_shows_every_column_and_the_title_at_desk_width(
                        or box["y"] >= title["y"] + title["height"]
                        or box["y"] + box["height"] <= title["y"])
         assert not overlap, tool.inner_text()
+
+
+def test_conversation_pages_have_no_serious_accessibility_violations(recording, live_server, ronde):
+    """Issue 11: the partnership page with a conversation, its staff pages and the answer page."""
+    from django.core import mail
+
+    from partnerschappen.models import Uitnodiging
+
+    partnerschap = ronde.partnerschappen.get()
+    gesprek = partnerschap_services.gesprek_plan(
+        partnerschap=partnerschap, begint_op=timezone.now() + timedelta(days=9), duur_minuten=90,
+        plaats="Koning Albert II-laan 35, Brussel", online_link="https://meet.example.test/a11y")
+    mail.outbox.clear()
+    partnerschap_services.gesprek_invite(gesprek=gesprek)
+    first = Uitnodiging.objects.filter(gesprek=gesprek).order_by("pk").first()
+    partnerschap_services.uitnodiging_answer(uitnodiging=first, antwoord="ander_moment",
+                                             opmerking="Liever op donderdag.")
+    body = next(m.body for m in mail.outbox if m.to != [first.registratie.contact_email])
+    answer_path = body[body.index("/gesprek/"):].split()[0]
+
+    user, _created, _password = staff_user_save(username="gesprekken", role=COORDINATOR,
+                                                password="Proef-wachtwoord-2021!")
+    page = logged_in(recording, live_server, user)
+    base = live_server.url + f"/beheer/partnerschappen/partnerschap/{partnerschap.pk}/"
+    found = []
+    for name, path in [
+        ("beheer-partnerschap-gesprek", "change/"),
+        ("beheer-gesprek-plannen", "gesprek/plannen/"),
+        ("beheer-gesprek-wijzigen", f"gesprek/{gesprek.pk}/wijzigen/"),
+        ("beheer-gesprek-annuleren", f"gesprek/{gesprek.pk}/annuleren/"),
+        ("beheer-gesprek-verslag", f"gesprek/{gesprek.pk}/verslag/"),
+        ("beheer-partnerschap-afronden", "afronden/"),
+    ]:
+        found += check_page(page, base + path, name)
+    # The planning form with errors next to its fields.
+    page.goto(base + "gesprek/plannen/")
+    page.fill("#id_plaats", "")
+    page.fill("#id_datum", "2020-01-01")
+    page.fill("#id_tijd", "10:00")
+    page.locator("input[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#id_datum_fout").is_visible()
+    found += [f"beheer-gesprek-fouten: {line}" for line in serious_violations(page)]
+
+    public = recording().page
+    found += check_page(public, live_server.url + answer_path, "gesprek-antwoord")
+    public.get_by_role("button", name="Ik stel een ander moment voor").click()
+    public.wait_for_load_state()
+    assert public.locator("#id_opmerking_fout").is_visible()
+    found += [f"gesprek-antwoord-fout: {line}" for line in serious_violations(public)]
+    public.screenshot(path=str(SCREENSHOT_DIR / "gesprek-antwoord-fout-1280.png"), full_page=True)
+    assert found == [], "\n".join(found)

@@ -18,3 +18,48 @@ def registratie_factory(open_ronde):
         return with_status(make_registratie(ronde or open_ronde, **overrides), status)
 
     return make
+
+
+@pytest.fixture
+def trio(open_ronde, registratie_factory):
+    """A partnership of three: two share their contact details, one does not."""
+    from partnerschappen import services
+
+    a = registratie_factory(naam="Bouwfonds Oost vzw", contact_naam="An Aerts",
+                            contact_email="an@bouw.test", contact_telefoon="09 111 11 11",
+                            toestemming_delen=True)
+    b = registratie_factory(naam="Installatiefederatie vzw", contact_naam="Bert Bos",
+                            contact_email="bert@install.test", contact_telefoon="02 222 22 22",
+                            toestemming_delen=True)
+    c = registratie_factory(naam="Geheim Netwerk vzw", contact_naam="Carla Claes",
+                            contact_email="carla@geheim.test", contact_telefoon="03 333 33 33",
+                            toestemming_delen=False)
+    return services.partnerschap_create(ronde=open_ronde, naam="Bouw en installatie",
+                                        registraties=[a, b, c], regisseur=a)
+
+
+def _role_client(username: str, role: str):
+    from django.test import Client
+
+    from registraties.roles import staff_user_save
+
+    user, _created, _password = staff_user_save(username=username, role=role,
+                                                first_name=username.capitalize())
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def coordinator_client(db):
+    from registraties.roles import COORDINATOR
+
+    return _role_client("cora", COORDINATOR)
+
+
+@pytest.fixture
+def reviewer_client(db):
+    from registraties.roles import REVIEWER
+
+    return _role_client("bert", REVIEWER)

@@ -21,7 +21,12 @@ def test_reviewer_may_view_review_and_add_notes_but_not_edit_or_delete(reviewer)
     assert not reviewer.has_perm("registraties.change_notitie")
     assert not reviewer.has_perm("registraties.delete_notitie")
     assert not reviewer.has_perm("registraties.export_registratie")
-    assert not reviewer.has_perm("partnerschappen.view_partnerschap")
+    # Partnerships and their conversations: read, never compose, plan or invite.
+    assert reviewer.has_perms(["partnerschappen.view_partnerschap", "partnerschappen.view_gesprek",
+                               "partnerschappen.view_uitnodiging"])
+    assert not reviewer.has_perm("partnerschappen.change_partnerschap")
+    assert not reviewer.has_perm("partnerschappen.add_gesprek")
+    assert not reviewer.has_perm("partnerschappen.plan_gesprek")
 
 
 def test_coordinator_may_do_everything_with_registrations_partnerships_and_rounds(coordinator):
@@ -31,7 +36,7 @@ def test_coordinator_may_do_everything_with_registrations_partnerships_and_round
         "registraties.export_registratie", "registraties.change_notitie",
         "registraties.delete_notitie", "verkenning.change_ronde",
         "partnerschappen.add_partnerschap", "partnerschappen.delete_partnerschap",
-        "partnerschappen.change_lidmaatschap",
+        "partnerschappen.change_lidmaatschap", "partnerschappen.plan_gesprek",
     ])
     assert not coordinator.has_perm("auth.change_user")
 

@@ -1,0 +1,84 @@
+"""Every e-mail about a conversation: invitation, update, cancellation, reminder.
+
+Rendered here (text and HTML, with the calendar entry) and queued in berichten; the worker
+sends them. Only what the members may read goes in: never notes, reports or reasons.
+"""
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from berichten.models import Bericht
+from berichten.services import Bijlage, bericht_queue
+from registraties.mails import absolute_url
+from registraties.models import Registratie
+
+from . import calendar
+from .models import Gesprek, Uitnodiging
+
+INVITATION = "gesprek_uitnodiging"
+UPDATE = "gesprek_update"
+CANCELLATION = "gesprek_annulering"
+REMINDER = "gesprek_herinnering"
+
+SUBJECTS = {
+    INVITATION: "Uitnodiging: gesprek over het partnerschap {naam} op {moment}",
+    UPDATE: "Gewijzigd: gesprek over het partnerschap {naam}, nu op {moment}",
+    CANCELLATION: "Geannuleerd: gesprek over het partnerschap {naam} op {moment}",
+    REMINDER: "Herinnering: laat ons weten of u komt naar het gesprek op {moment}",
+}
+
+
+@dataclass(frozen=True)
+class OtherMember:
+    """Another member as the recipient may see it: the name, and the contact only with consent."""
+
+    naam: str
+    contact: dict | None
+
+
+def other_members(registraties: list[Registratie], *, recipient: Registratie) -> list[OtherMember]:
+    return [OtherMember(naam=r.naam, contact=r.contact_for_partners())
+            for r in registraties if r.pk != recipient.pk]
+
+
+def answer_url(token: str, *, base: str = "") -> str:
+    return absolute_url(reverse("partnerschappen:antwoord", args=[token]), base=base)
+
+
+def moment_text(gesprek: Gesprek) -> str:
+    """'dinsdag 14 april 2026 om 10:00' in Brussels time, the way the mails and pages say it."""
+    local = timezone.localtime(gesprek.begint_op, calendar.BRUSSELS)
+    return f"{date_format(local, 'l j F Y')} om {local:%H:%M}"
+
+
+def conversation_mail(*, kind: str, uitnodiging: Uitnodiging, gesprek: Gesprek,
+                      members: list[Registratie], token: str = "", base: str = "") -> Bericht:
+    """Queue one conversation mail to one member, with its calendar entry.
+
+    ``members`` are the partnership's members the recipient may see (the active ones);
+    ``token`` is the fresh answer link's token (none for a cancellation).
+    """
+    registratie = uitnodiging.registratie
+    local_start = timezone.localtime(gesprek.begint_op, calendar.BRUSSELS)
+    local_end = timezone.localtime(gesprek.eindigt_op, calendar.BRUSSELS)
+    context = {
+        "kind": kind, "gesprek": gesprek, "partnerschap": gesprek.partnerschap,
+        "registratie": registratie, "moment": moment_text(gesprek),
+        "start": local_start, "einde": local_end,
+        "others": other_members(members, recipient=registratie),
+        "antwoord_url": answer_url(token, base=base) if token else "",
+        "uitnodiging": uitnodiging,
+    }
+    method = calendar.CANCEL if kind == CANCELLATION else calendar.REQUEST
+    ics = calendar.gesprek_ics(gesprek=gesprek, method=method,
+                               attendee_email=registratie.contact_email,
+                               attendee_name=registratie.contact_naam)
+    subject = SUBJECTS[kind].format(naam=gesprek.partnerschap.naam, moment=context["moment"])
+    return bericht_queue(
+        aan=registratie.contact_email, onderwerp=subject, soort=kind,
+        tekst=render_to_string("partnerschappen/email/gesprek.txt", context),
+        html=render_to_string("partnerschappen/email/gesprek.html", context),
+        bijlage=Bijlage(naam=calendar.FILE_NAME, type=calendar.content_type(method), inhoud=ics))
