@@ -14,7 +14,7 @@ from two_factor.utils import default_device
 from .history import EMPTY, ReadableHistoryHelper, user_display
 from .staff_auth import StaffLoginForm, StaffLoginView, setup_url, two_factor_required
 
-STAFF_APPS = ("registraties", "partnerschappen", "verkenning", "berichten")
+STAFF_APPS = ("registraties", "partnerschappen", "verkenning", "berichten", "kbo")
 MODEL_ORDER = ("Registratie", "Partnerschap", "Ronde")
 
 

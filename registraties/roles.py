@@ -20,6 +20,9 @@ REVIEWER_PERMISSIONS = (
     "partnerschappen.view_lidmaatschap",
     "partnerschappen.view_gesprek",
     "partnerschappen.view_uitnodiging",
+    # The enterprise register, to check an organisation against it.
+    "kbo.view_onderneming",
+    "kbo.view_snapshot",
 )
 
 # Coordinators get every permission of the apps staff work in, including models those apps
@@ -31,6 +34,9 @@ COORDINATOR_APPS = ("registraties", "partnerschappen", "verkenning", "berichten"
 COORDINATOR_PERMISSIONS = (
     "otp_totp.delete_totpdevice",
     "otp_static.delete_staticdevice",
+    # They read the register (only import_kbo writes it).
+    "kbo.view_onderneming",
+    "kbo.view_snapshot",
 )
 
 

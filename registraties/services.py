@@ -3,16 +3,19 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kbo.selectors import KboLookup
 from verkenning.models import Ronde
 
-from . import mails, review
+from . import eligibility, mails, review
 from .eligibility import submission_flags
 from .models import DERIVED_FIELDS, REGISTER_FIELDS, Registratie
 from .questions import ANSWER_FIELDS
@@ -246,3 +249,50 @@ def registraties_bulk_submit(*, ronde: Ronde, new: list[dict],
     except IntegrityError as exc:
         raise DuplicateRegistration from exc
     return created
+
+
+# The history row's reason when a re-check against a newly imported register changed a verdict.
+KBO_RECHECK_REASON = "Opnieuw getoetst aan de KBO"
+
+
+@dataclass(frozen=True)
+class RegisterRecheck:
+    checked: int
+    changed: int
+    snapshot_datum: date | None
+
+
+def registraties_recheck_register(*, registraties: QuerySet, user=None) -> RegisterRecheck:
+    """Hold the registrations against the register as it is loaded now (after a new import).
+
+    A registration whose verdict changed (KBO-controle, findings, and so its flags) is saved
+    with a history row saying so; one whose verdict stayed only gets the new snapshot date.
+    Nothing is refused here: what the form would refuse now becomes a flag for staff. Rows
+    are locked while they are judged, so a concurrent edit is never overwritten. Queries: a
+    few for the whole set, however many registrations it holds.
+    """
+    lookup = KboLookup()
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(registraties.select_for_update().order_by("pk"))
+        lookup.preload(row.ondernemingsnummer for row in rows)
+        judged, dated = [], []
+        for row in rows:
+            before = (row.kbo_controle, list(row.kbo_bevindingen), list(row.vlaggen))
+            verdict = eligibility.register_verdict(
+                check=lookup.check(row.ondernemingsnummer),
+                postcode=eligibility.parse_postcode(row.postcode), rechtsvorm=row.rechtsvorm)
+            snapshot = row.kbo_snapshot_datum
+            row.apply_register_verdict(verdict)
+            row.refresh_derived()
+            if (row.kbo_controle, list(row.kbo_bevindingen), list(row.vlaggen)) != before:
+                row.gewijzigd_op = now
+                judged.append(row)
+            elif row.kbo_snapshot_datum != snapshot:
+                dated.append(row)
+        bulk_update_with_history(judged, Registratie, [*DERIVED_FIELDS, "gewijzigd_op"],
+                                 batch_size=BULK_BATCH_SIZE, default_user=user,
+                                 default_change_reason=KBO_RECHECK_REASON, default_date=now)
+        Registratie.objects.bulk_update(dated, ["kbo_snapshot_datum"], batch_size=BULK_BATCH_SIZE)
+    return RegisterRecheck(checked=len(rows), changed=len(judged),
+                           snapshot_datum=lookup.snapshot_datum)

@@ -48,3 +48,24 @@ def _empty_cache():
     yield
     for alias in ("default", "pagina"):
         caches[alias].clear()
+
+
+@pytest.fixture
+def kbo_register(db):
+    """A loaded enterprise register (snapshot of 30/04/2026) holding one Flemish vzw,
+    0417.497.106 "Bouwfonds Vlaanderen"; call it to add more enterprises."""
+    from datetime import date
+
+    from kbo.models import Onderneming, Snapshot
+
+    Snapshot.objects.create(snapshot_datum=date(2026, 4, 30), extract_type="full")
+
+    def enterprise(number="0417497106", **overrides):
+        values = {"actief": True, "rechtspersoon": True, "rechtsvorm_code": "017",
+                  "rechtsvorm": "Vereniging zonder winstoogmerk", "naam": "Bouwfonds Vlaanderen",
+                  "naam_taal": "2", "postcode": "9000", "gemeente": "Gent",
+                  "straat": "Kouter 1", "land": "", **overrides}
+        return Onderneming.objects.create(ondernemingsnummer=number, **values)
+
+    enterprise()
+    return enterprise

@@ -3,12 +3,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portaal.admin import DutchHistoryAdmin
 
@@ -65,12 +66,12 @@ class RegistratieAdminForm(RegistratieForm):
 @admin.register(Registratie)
 class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     form = RegistratieAdminForm
-    actions = ["change_status"]
+    actions = ["change_status", "kbo_hercontrole"]
     list_display = ["referentie", "naam", "type_kort", "regio", "status_badge", "vlaggen_kort",
                     "themas_rollen", "ingediend"]
     list_display_links = ["referentie", "naam"]
     list_filter = [StatusFilter, "ronde", "type_organisatie", "gewest", "provincie",
-                   ThemaFilter, ActieFilter, VaardigheidFilter, VlagFilter]
+                   ThemaFilter, ActieFilter, VaardigheidFilter, VlagFilter, "kbo_controle"]
     search_fields = ["referentie", "naam", "ondernemingsnummer", "contact_naam",
                      "contact_email", "sectoren", "paritaire_comites"]
     search_help_text = _("Zoek op naam, referentie, ondernemingsnummer (in elke schrijfwijze), "
@@ -154,6 +155,22 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
                            obj.ingediend_op.isoformat(),
                            timezone.localtime(obj.ingediend_op).strftime("%d/%m/%Y %H:%M"),
                            timezone.localtime(obj.ingediend_op).strftime("%d/%m/%Y"))
+
+    @admin.action(description=_("Opnieuw toetsen aan de KBO"), permissions=["change"])
+    def kbo_hercontrole(self, request, queryset):
+        """After a new register import: judge the selected registrations again."""
+        result = services.registraties_recheck_register(registraties=queryset, user=request.user)
+        if result.snapshot_datum is None:
+            messages.warning(request, _("Er zijn geen KBO-gegevens geladen: er viel niets te "
+                                        "toetsen. Laad eerst een KBO-bestand (import_kbo)."))
+            return
+        messages.success(request, ngettext(
+            "%(count)d registratie getoetst aan de KBO-gegevens van %(datum)s; %(changed)d met "
+            "een ander oordeel (zie hun geschiedenis).",
+            "%(count)d registraties getoetst aan de KBO-gegevens van %(datum)s; %(changed)d met "
+            "een ander oordeel (zie hun geschiedenis).", result.checked) % {
+                "count": result.checked, "changed": result.changed,
+                "datum": result.snapshot_datum.strftime("%d/%m/%Y")})
 
     # ----- permissions and history --------------------------------------------------------
 

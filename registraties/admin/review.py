@@ -10,10 +10,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kbo.selectors import kbo_check
 from portaal.admin import ReadOnlyAdmin
 
 from .. import eligibility, review
-from ..constants import RegistratieStatus, Vlag
+from ..constants import KboBevinding, KboControle, RegistratieStatus, Vlag
 from ..models import Notitie, StatusWijziging
 
 REVIEW_PERMISSION = "registraties.review_registratie"
@@ -58,6 +59,35 @@ def change_url(registratie) -> str:
     return reverse("admin:registraties_registratie_change", args=[registratie.pk])
 
 
+def register_comparison(registratie, check, verdict) -> dict:
+    """What the detail page shows of the register: its data beside what was declared."""
+    entry = check.entry
+    rows = []
+    if entry is not None:
+        declared_form = registratie.get_rechtsvorm_display()
+        place = " ".join(filter(None, [entry.postcode, entry.gemeente]))
+        rows = [
+            (_("Naam"), registratie.naam, entry.naam, False),
+            (_("Rechtsvorm"), declared_form, entry.rechtsvorm or "–",
+             KboBevinding.RECHTSVORM_VERSCHILT in verdict.bevindingen),
+            (_("Maatschappelijke zetel"),
+             f"{registratie.straat}, {registratie.postcode} {registratie.gemeente}",
+             ", ".join(filter(None, [entry.straat, place, entry.land])) or "–",
+             bool({KboBevinding.ZETEL_VERSCHILT, KboBevinding.ZETEL_WALLONIE}
+                  & set(verdict.bevindingen))),
+            (_("Rechtspersoon"), _("ja (verklaard)"), _("ja") if entry.rechtspersoon else _("nee"),
+             not entry.rechtspersoon),
+            (_("Toestand"), "–", _("actief") if entry.actief else _("stopgezet"), not entry.actief),
+        ]
+    return {
+        "loaded": check.loaded, "snapshot_datum": check.snapshot_datum, "rows": rows,
+        "controle": KboControle(verdict.controle).label,
+        "bevindingen": [KboBevinding(code).label for code in verdict.bevindingen],
+        "stored": registratie.get_kbo_controle_display(),
+        "stored_on": registratie.kbo_snapshot_datum,
+    }
+
+
 class ReviewAdminMixin:
     """Mixed into RegistratieAdmin: the review panel, its two POST views and the batch action."""
 
@@ -75,8 +105,11 @@ class ReviewAdminMixin:
         ]
 
     def review_context(self, request, registratie, *, status_form=None, notitie_form=None):
-        """The panel's conditions, flags, forms, status log and notes."""
-        refusals = eligibility.check_eligibility(
+        """The panel's conditions (judged on the register as loaded now), the register's data
+        beside what was declared, flags, forms, status log and notes."""
+        check = kbo_check(registratie.ondernemingsnummer)
+        verdict, refusals = eligibility.judge(
+            check=check,
             rechtsvorm=registratie.rechtsvorm,
             postcode=eligibility.parse_postcode(registratie.postcode),
             werking_vlaanderen=registratie.werking_vlaanderen,
@@ -88,6 +121,7 @@ class ReviewAdminMixin:
             else review.suggested_status(registratie.status)
         return {
             "refusals": refusals,
+            "kbo": register_comparison(registratie, check, verdict),
             "flags": [Vlag(code).label for code in registratie.vlaggen if code in Vlag.values],
             "can_review": self.has_review_permission(request),
             "status_form": status_form or StatusForm(initial={"status": initial_status}),

@@ -9,17 +9,19 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import ValidationError
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kbo.selectors import KboLookup
 from portaal.excel import restore
 from verkenning.models import Ronde
 
 from .. import ondernemingsnummer
 from ..forms import RegistratieForm
-from ..models import Registratie
+from ..models import REGISTER_FIELDS, Registratie
 from ..questions import ANSWER_FIELDS
 from ..services import DuplicateRegistration, registraties_bulk_submit
 from .columns import RegistratieResource
@@ -144,6 +146,24 @@ def _unchanged(stored: dict, cleaned: dict) -> bool:
 PROGRESS_EVERY = 500
 
 
+def _with_register(rows, register: KboLookup, number_column: int, size: int = PROGRESS_EVERY):
+    """The rows, in batches whose enterprise numbers are looked up in the register at once:
+    one query per batch instead of one per row."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            register.preload(_number_cell(values, number_column) for _, values in batch)
+            yield from batch
+            batch = []
+    register.preload(_number_cell(values, number_column) for _, values in batch)
+    yield from batch
+
+
+def _number_cell(values, index: int) -> str:
+    return str(values[index]) if index < len(values) and values[index] is not None else ""
+
+
 def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
                         expected_actions: list[str] | None = None, user=None,
                         progress: Callable[[int], None] | None = None) -> ImportResult:
@@ -179,13 +199,16 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
     readers = [(i, columns[h].attribute, columns[h].widget.clean)
                for i, h in enumerate(headers) if h in columns]
     existing = {r.ondernemingsnummer: r for r in Registratie.objects.filter(ronde=ronde)}
+    register = KboLookup()
     form = RegistratieForm(ronde=ronde, known_numbers={number: r.pk
-                                                       for number, r in existing.items()})
+                                                       for number, r in existing.items()},
+                           register=register)
     blank = Registratie(ronde=ronde)  # copied for each new row: cheaper than Model.__init__
     seen: dict[str, int] = {}
     results = []
     broken: list[str] = []
-    for done, (number, values) in enumerate(_guarded(body, broken), start=1):
+    rows = _with_register(_guarded(body, broken), register, headers.index(key_header))
+    for done, (number, values) in enumerate(rows, start=1):
         parsed = {attribute: clean(_form_value(values[i]) if i < len(values) else None)
                   for i, attribute, clean in readers}
         result = RowResult(number=number, naam=str(parsed.get("naam", "")),
@@ -215,8 +238,9 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
             if not dry_run and result.action != UNCHANGED:
                 # Kept as one JSON text until the save: 20,000 rows of answers as dicts of
                 # separate objects would take about twice the memory.
-                result.data = json.dumps({name: form.cleaned_data[name] for name in ANSWER_FIELDS
-                                          if name in form.cleaned_data})
+                result.data = json.dumps({name: form.cleaned_data[name]
+                                          for name in (*ANSWER_FIELDS, *REGISTER_FIELDS)
+                                          if name in form.cleaned_data}, cls=DjangoJSONEncoder)
         else:
             result.action = UPDATE if instance else NEW
             for name, messages in form.errors.items():

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from kbo.models import Onderneming, Snapshot
+from kbo.models import Onderneming
 from registraties.constants import KboBevinding, KboControle, Vlag
 from registraties.models import Registratie
 from tests.factories import form_data
@@ -12,23 +12,7 @@ from tests.factories import form_data
 pytestmark = pytest.mark.django_db
 
 URL = "/interesse/"
-NUMBER = "0417497106"
-
-
-@pytest.fixture
-def register(db):
-    """A loaded register holding one Flemish vzw under NUMBER."""
-    Snapshot.objects.create(snapshot_datum=date(2026, 4, 30), extract_type="full")
-
-    def enterprise(number=NUMBER, **overrides):
-        values = {"actief": True, "rechtspersoon": True, "rechtsvorm_code": "017",
-                  "rechtsvorm": "Vereniging zonder winstoogmerk", "naam": "Bouwfonds Vlaanderen",
-                  "naam_taal": "2", "postcode": "9000", "gemeente": "Gent",
-                  "straat": "Kouter 1", "land": "", **overrides}
-        return Onderneming.objects.create(ondernemingsnummer=number, **values)
-
-    enterprise()
-    return enterprise
+NUMBER = "0417497106"  # the vzw in the kbo_register fixture (tests/conftest.py)
 
 
 def post(client, **answers):
@@ -50,7 +34,7 @@ def test_without_register_data_the_registration_is_saved_and_marked_not_verified
 
 
 def test_a_known_active_legal_person_is_verified_with_the_snapshot_date(client, open_ronde,
-                                                                        register):
+                                                                        kbo_register):
     assert post(client).status_code == 303
     registratie = Registratie.objects.get()
     assert (registratie.kbo_controle, registratie.kbo_bevindingen,
@@ -60,7 +44,7 @@ def test_a_known_active_legal_person_is_verified_with_the_snapshot_date(client, 
 
 
 def test_an_unknown_number_is_refused_with_what_to_do_and_keeps_what_was_typed(client,
-                                                                             open_ronde, register):
+                                                                             open_ronde, kbo_register):
     response = client.post(URL, form_data(ondernemingsnummer="0403.170.701",
                                           naam="Nieuwe <vzw>"))
     assert response.status_code == 200
@@ -72,14 +56,14 @@ def test_an_unknown_number_is_refused_with_what_to_do_and_keeps_what_was_typed(c
     assert not Registratie.objects.exists()
 
 
-def test_a_stopped_enterprise_is_refused(client, open_ronde, register):
+def test_a_stopped_enterprise_is_refused(client, open_ronde, kbo_register):
     Onderneming.objects.filter(pk=NUMBER).update(actief=False)
     (message,) = field_errors(post(client), "ondernemingsnummer")
     assert "stopgezet" in message
     assert not Registratie.objects.exists()
 
 
-def test_a_natural_person_is_refused_for_lack_of_legal_personality(client, open_ronde, register):
+def test_a_natural_person_is_refused_for_lack_of_legal_personality(client, open_ronde, kbo_register):
     Onderneming.objects.filter(pk=NUMBER).update(rechtspersoon=False, rechtsvorm="")
     (message,) = field_errors(post(client), "ondernemingsnummer")
     assert "natuurlijk persoon" in message and "rechtspersoonlijkheid" in message
@@ -87,7 +71,7 @@ def test_a_natural_person_is_refused_for_lack_of_legal_personality(client, open_
 
 
 def test_a_walloon_registered_office_is_refused_whatever_postcode_was_typed(client, open_ronde,
-                                                                           register):
+                                                                           kbo_register):
     Onderneming.objects.filter(pk=NUMBER).update(postcode="4000", gemeente="Luik")
     (message,) = field_errors(post(client), "postcode")
     assert "Waals Gewest (4000 Luik)" in message
@@ -95,7 +79,7 @@ def test_a_walloon_registered_office_is_refused_whatever_postcode_was_typed(clie
 
 
 def test_another_postcode_and_legal_form_than_the_register_become_flags(client, open_ronde,
-                                                                       register):
+                                                                       kbo_register):
     response = post(client, postcode="2000", gemeente="Antwerpen", rechtsvorm="stichting")
     assert response.status_code == 303
     registratie = Registratie.objects.get()
@@ -106,7 +90,7 @@ def test_another_postcode_and_legal_form_than_the_register_become_flags(client, 
 
 
 def test_a_brussels_registered_office_needs_the_explanation_even_with_a_flemish_postcode(
-        client, open_ronde, register):
+        client, open_ronde, kbo_register):
     Onderneming.objects.filter(pk=NUMBER).update(postcode="1000", gemeente="Brussel")
     response = post(client)
     (message,) = field_errors(response, "toelichting_werking")
@@ -115,7 +99,7 @@ def test_a_brussels_registered_office_needs_the_explanation_even_with_a_flemish_
 
 
 def test_an_edit_through_the_link_is_checked_against_the_register_again(client, open_ronde,
-                                                                        register):
+                                                                        kbo_register):
     assert post(client).status_code == 303
     from registraties import services
 

@@ -131,9 +131,10 @@ def test_the_review_log_cannot_be_changed_by_anyone(data, superuser_client):
 def test_the_index_lists_registrations_partnerships_and_rounds_first(data, coordinator_client):
     response = coordinator_client.get(reverse("admin:index"))
     labels = [app["app_label"] for app in response.context["app_list"]]
-    expected = ["registraties", "partnerschappen", "verkenning", "berichten"]
+    expected = ["registraties", "partnerschappen", "verkenning", "berichten", "kbo"]
     assert labels == [label for label in expected if label in labels]
     assert "berichten" in labels  # the outgoing mails, for coordinators
+    assert "kbo" in labels  # the enterprise register, read-only
     assert "auth" not in labels and "axes" not in labels
 
 
