@@ -51,3 +51,20 @@ def test_demo_data_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_data")
+
+
+def test_demo_data_loads_a_made_up_register_and_the_registrations_are_judged_on_it(settings):
+    from kbo.selectors import kbo_lookup, kbo_snapshot
+    from registraties.constants import KboControle
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    assert kbo_snapshot() is not None
+    states = set(Registratie.objects.filter(ronde__slug="demo")
+                 .values_list("kbo_controle", flat=True))
+    assert states == {KboControle.GEVERIFIEERD, KboControle.VERSCHILT, KboControle.NIET_GEVONDEN}
+    # The number the command suggests is offered by the form's lookup.
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("KBO:"))
+    number = line.split("bv. ")[1].split(" ")[0]
+    assert kbo_lookup(number).rechtspersoon

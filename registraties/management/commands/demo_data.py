@@ -1,21 +1,29 @@
 """Loads an open demo round with fictitious registrations and prints a staff login."""
 import random
 import secrets
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from kbo.importer import kbo_import
+from kbo.selectors import kbo_snapshot
+from kbo.synthetic import synthetic_dump, synthetic_enterprises
 from registraties import services
 from registraties.constants import RegistratieStatus
 from registraties.demo import demo_answers
+from registraties.eligibility import rechtsvorm_in_register
 from registraties.models import Registratie
 from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from verkenning.models import Contactpersoon, Ronde
 
 DEMO_SLUG = "demo"
+# The made-up register `make run` loads: small enough to import in a second on SQLite.
+KBO_DEMO_AANTAL, KBO_DEMO_SEED = 2000, 2021
 STATUS_SPREAD = [RegistratieStatus.INGEDIEND] * 4 + [RegistratieStatus.IN_BEHANDELING] * 3 + \
     [RegistratieStatus.ONTVANKELIJK] * 3 + [RegistratieStatus.NIET_ONTVANKELIJK]
 
@@ -31,14 +39,23 @@ class Command(BaseCommand):
     def handle(self, *args, aantal, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demodata laden kan alleen met DEBUG aan (of met --force).")
+        register = self._demo_register()
         with transaction.atomic():
             ronde, created = self._demo_round()
             if created:
-                self._registrations(ronde, aantal)
+                self._registrations(ronde, aantal, register)
         count = Registratie.objects.filter(ronde=ronde).count()
         self.stdout.write(self.style.SUCCESS(
             f"Demoronde '{ronde.titel}' staat open tot {timezone.localtime(ronde.sluit_op):%d/%m/%Y} "
             f"met {count} registraties."))
+        example = next((e for e in synthetic_enterprises(KBO_DEMO_AANTAL, seed=KBO_DEMO_SEED)
+                        if e.rechtspersoon and e.actief and e.heeft_adres and not e.land_nl
+                        and e.postcode[0] in "2389"), None)
+        if kbo_snapshot() is not None and example is not None:
+            self.stdout.write(self.style.SUCCESS(
+                f"KBO: een verzonnen register is geladen; typ in het formulier bv. "
+                f"{example.nummer[:4]}.{example.nummer[4:7]}.{example.nummer[7:]} "
+                f"({example.naam})."))
         self.stdout.write(self.style.SUCCESS("Beheer: http://127.0.0.1:8000/beheer/ — demo-accounts "
                                              "(nieuw wachtwoord bij elke start):"))
         for username, role in (("coordinator", COORDINATOR), ("beoordelaar", REVIEWER)):
@@ -78,10 +95,30 @@ class Command(BaseCommand):
                            volgorde=c.volgorde) for c in source)
         return ronde, True
 
-    def _registrations(self, ronde, aantal):
+    def _demo_register(self) -> list:
+        """A made-up enterprise register (kbo/synthetic.py), when none is loaded yet; the
+        numbers of its active legal persons, for the demo registrations."""
+        if kbo_snapshot() is None:
+            with tempfile.TemporaryDirectory() as folder:
+                kbo_import(synthetic_dump(Path(folder) / "kbo", aantal=KBO_DEMO_AANTAL,
+                                          seed=KBO_DEMO_SEED))
+        return [e for e in synthetic_enterprises(KBO_DEMO_AANTAL, seed=KBO_DEMO_SEED)
+                if e.rechtspersoon and e.actief and e.heeft_adres and not e.land_nl]
+
+    def _registrations(self, ronde, aantal, register: list):
         rng = random.Random(7)
         now = timezone.now()
         for index, data in enumerate(demo_answers(aantal)):
+            if index < len(register) and index % 4:
+                # Most demo organisations are in the register (one in four is not), and most
+                # of those declared what it says; the others show staff a difference.
+                enterprise = register[index]
+                data["ondernemingsnummer"] = enterprise.nummer
+                if index % 3:
+                    data.update(naam=enterprise.naam, straat=enterprise.straat,
+                                postcode=enterprise.postcode, gemeente=enterprise.gemeente,
+                                rechtsvorm=rechtsvorm_in_register(enterprise.rechtsvorm)
+                                or data["rechtsvorm"])
             registratie = services.registratie_submit(ronde=ronde, data=data).registratie
             status = STATUS_SPREAD[index % len(STATUS_SPREAD)]
             submitted = ronde.opent_op + (now - ronde.opent_op) * (index + rng.random()) / aantal
@@ -90,3 +127,5 @@ class Command(BaseCommand):
                 status_reden="Demo: geen netwerkorganisatie." if status == "niet_ontvankelijk"
                 else "",
                 status_gewijzigd_op=None if status == RegistratieStatus.INGEDIEND else now)
+        # As after a register import: judged against it (verified, differs, not found).
+        services.registraties_recheck_register(registraties=Registratie.objects.filter(ronde=ronde))
