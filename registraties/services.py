@@ -274,7 +274,7 @@ def registraties_recheck_register(*, registraties: QuerySet, user=None) -> Regis
     lookup = KboLookup()
     now = timezone.now()
     with transaction.atomic():
-        rows = list(registraties.select_for_update().order_by("pk"))
+        rows = list(registraties.select_related(None).select_for_update().order_by("pk"))
         lookup.preload(row.ondernemingsnummer for row in rows)
         judged, dated = [], []
         for row in rows:
