@@ -158,8 +158,8 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
         return ImportResult(rows=[], file_errors=[
             _("De kolom '%(kolom)s' ontbreekt: die is nodig om registraties te herkennen.")
             % {"kolom": key_header}])
-    known = set(columns) | set(resource.get_export_headers())
-    unknown = [h for h in headers if h and h not in known]
+    allowed = set(columns) | set(resource.get_export_headers())
+    unknown = [h for h in headers if h and h not in allowed]
     file_errors = []
     if unknown:
         file_errors.append(_("Onbekende kolommen: %(kolommen)s. Gebruik de kolomnamen van de "
