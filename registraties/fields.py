@@ -40,8 +40,7 @@ class ChoiceListField(models.JSONField):
 
     def validate(self, value, model_instance):
         super().validate(value, model_instance)
-        allowed = set(self.choices_enum.values)
-        unknown = [v for v in value or [] if v not in allowed]
+        unknown = [v for v in value or [] if v not in self._order]
         if unknown:
             raise exceptions.ValidationError(
                 _("Onbekende keuze: %(waarde)s."), code="invalid_choice",

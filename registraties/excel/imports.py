@@ -6,8 +6,10 @@ saves them all in one transaction. The admin runs this in the worker (``tasks.py
 command ``import_registraties`` runs it in its own process.
 """
 import json
-from collections.abc import Callable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import ValidationError
@@ -37,15 +39,13 @@ ACTION_LABELS = {NEW: gettext_lazy("nieuw"), UPDATE: gettext_lazy("wijziging"),
                  UNCHANGED: gettext_lazy("ongewijzigd")}
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     number: int  # the row number in Excel (the header is row 1)
     naam: str
     ondernemingsnummer: str
     action: str = NEW
     errors: list[str] = field(default_factory=list)
-    data: str = field(default="", repr=False)  # the cleaned answers as JSON (saving only)
-    registratie: Registratie | None = field(default=None, repr=False)
 
     @property
     def action_label(self) -> str:
@@ -122,15 +122,6 @@ def _form_value(value):
     return value
 
 
-def _current_answers(registratie: Registratie) -> dict:
-    """The stored answers as form data, so columns missing from the file keep their value."""
-    data = {}
-    for name in ANSWER_FIELDS:
-        value = getattr(registratie, name)
-        data[name] = "" if value is None else value
-    return data
-
-
 def _unchanged(stored: dict, cleaned: dict) -> bool:
     for name in ANSWER_FIELDS:
         new, old = cleaned.get(name), stored[name]
@@ -144,24 +135,6 @@ def _unchanged(stored: dict, cleaned: dict) -> bool:
 
 # Progress is reported (and stored by the worker) every this many rows.
 PROGRESS_EVERY = 500
-
-
-def _with_register(rows, register: KboLookup, number_column: int, size: int = PROGRESS_EVERY):
-    """The rows, in batches whose enterprise numbers are looked up in the register at once:
-    one query per batch instead of one per row."""
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            register.preload(_number_cell(values, number_column) for _, values in batch)
-            yield from batch
-            batch = []
-    register.preload(_number_cell(values, number_column) for _, values in batch)
-    yield from batch
-
-
-def _number_cell(values, index: int) -> str:
-    return str(values[index]) if index < len(values) and values[index] is not None else ""
 
 
 def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
@@ -187,8 +160,8 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
         return ImportResult(rows=[], file_errors=[
             _("De kolom '%(kolom)s' ontbreekt: die is nodig om registraties te herkennen.")
             % {"kolom": key_header}])
-    known = set(columns) | set(resource.get_export_headers())
-    unknown = [h for h in headers if h and h not in known]
+    allowed = set(columns) | set(resource.get_export_headers())
+    unknown = [h for h in headers if h and h not in allowed]
     file_errors = []
     if unknown:
         file_errors.append(_("Onbekende kolommen: %(kolommen)s. Gebruik de kolomnamen van de "
@@ -198,57 +171,68 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
     # Which column feeds which answer, and how its cell is read: decided once, not per row.
     readers = [(i, columns[h].attribute, columns[h].widget.clean)
                for i, h in enumerate(headers) if h in columns]
-    existing = {r.ondernemingsnummer: r for r in Registratie.objects.filter(ronde=ronde)}
+    # The round's numbers as plain pairs (a few MB for 20,000); the stored answers are read
+    # only for the rows at hand, a chunk at a time, as tuples: memory stays flat.
+    known = dict(Registratie.objects.filter(ronde=ronde).values_list("ondernemingsnummer", "pk"))
     register = KboLookup()
-    form = RegistratieForm(ronde=ronde, known_numbers={number: r.pk
-                                                       for number, r in existing.items()},
-                           register=register)
-    blank = Registratie(ronde=ronde)  # copied for each new row: cheaper than Model.__init__
+    form = RegistratieForm(ronde=ronde, known_numbers=known, register=register)
+    blank = Registratie(ronde=ronde)  # copied for each row: cheaper than Model.__init__
     seen: dict[str, int] = {}
     results = []
+    new, updates = _Pending(), _Pending()
     broken: list[str] = []
-    rows = _with_register(_guarded(body, broken), register, headers.index(key_header))
-    for done, (number, values) in enumerate(rows, start=1):
-        parsed = {attribute: clean(_form_value(values[i]) if i < len(values) else None)
-                  for i, attribute, clean in readers}
-        result = RowResult(number=number, naam=str(parsed.get("naam", "")),
-                           ondernemingsnummer=str(parsed.get("ondernemingsnummer", "")))
-        try:
-            instance = existing.get(ondernemingsnummer.normalise(result.ondernemingsnummer))
-        except ValidationError:
-            instance = None  # the form below names the invalid number
-        stored = _current_answers(instance) if instance else {}
-        data = dict(stored)
-        data.update(parsed)
-        # A fresh copy: the form writes the row's answers onto its instance.
-        target = _copy(blank if instance is None else instance)
-        if form.rebind(data, target).is_valid():
-            key = form.cleaned_data["ondernemingsnummer"]
-            if key in seen:
-                result.errors.append(
-                    _("%(kolom)s: dit ondernemingsnummer staat ook al in rij %(rij)s; elke "
-                      "organisatie mag maar één keer in het bestand staan.")
-                    % {"kolom": key_header, "rij": seen[key]})
-            seen[key] = number
-            result.registratie = instance
-            if instance is None:
-                result.action = NEW
+    done = 0
+    for chunk in _chunks(_guarded(body, broken)):
+        parsed_rows = []
+        for number, values in chunk:
+            parsed = {attribute: clean(_form_value(values[i]) if i < len(values) else None)
+                      for i, attribute, clean in readers}
+            try:
+                pk = known.get(ondernemingsnummer.normalise(
+                    str(parsed.get("ondernemingsnummer", ""))))
+            except ValidationError:
+                pk = None  # the form below names the invalid number
+            parsed_rows.append((number, parsed, pk))
+        stored_of = _stored_answers([pk for _, _, pk in parsed_rows if pk is not None])
+        # The register's entries for the chunk's numbers, in one query (none without register).
+        register.preload(str(parsed.get("ondernemingsnummer", "")) for _, parsed, _ in parsed_rows)
+        for number, parsed, pk in parsed_rows:
+            result = RowResult(number=number, naam=str(parsed.get("naam", "")),
+                               ondernemingsnummer=str(parsed.get("ondernemingsnummer", "")))
+            stored = stored_of.get(pk, {})
+            data = dict(stored)  # columns missing from the file keep their stored value
+            data.update(parsed)
+            # A fresh copy: the form writes the row's answers onto its instance.
+            if form.rebind(data, _copy(blank, pk=pk)).is_valid():
+                key = form.cleaned_data["ondernemingsnummer"]
+                if key in seen:
+                    result.errors.append(
+                        _("%(kolom)s: dit ondernemingsnummer staat ook al in rij %(rij)s; elke "
+                          "organisatie mag maar één keer in het bestand staan.")
+                        % {"kolom": key_header, "rij": seen[key]})
+                seen[key] = number
+                if pk is None:
+                    result.action = NEW
+                else:
+                    result.action = UNCHANGED if _unchanged(stored, form.cleaned_data) \
+                        else UPDATE
+                if not dry_run and not result.errors and result.action != UNCHANGED:
+                    answers = {name: form.cleaned_data[name]
+                               for name in (*ANSWER_FIELDS, *REGISTER_FIELDS)
+                               if name in form.cleaned_data}
+                    if result.action == NEW:
+                        new.append(answers)
+                    else:
+                        updates.append([pk, answers])
             else:
-                result.action = UNCHANGED if _unchanged(stored, form.cleaned_data) else UPDATE
-            if not dry_run and result.action != UNCHANGED:
-                # Kept as one JSON text until the save: 20,000 rows of answers as dicts of
-                # separate objects would take about twice the memory.
-                result.data = json.dumps({name: form.cleaned_data[name]
-                                          for name in (*ANSWER_FIELDS, *REGISTER_FIELDS)
-                                          if name in form.cleaned_data}, cls=DjangoJSONEncoder)
-        else:
-            result.action = UPDATE if instance else NEW
-            for name, messages in form.errors.items():
-                label = label_of_field.get(name) or name
-                result.errors.extend(f"{label}: {message}" for message in messages)
-        results.append(result)
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done)
+                result.action = UPDATE if pk is not None else NEW
+                for name, messages in form.errors.items():
+                    label = label_of_field.get(name) or name
+                    result.errors.extend(f"{label}: {message}" for message in messages)
+            results.append(result)
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done)
 
     if broken:
         return ImportResult(rows=[], file_errors=broken)
@@ -265,12 +249,8 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
         return result
 
     try:
-        registraties_bulk_submit(
-            ronde=ronde, new=_Answers([row.data for row in results if row.action == NEW]),
-            updates=_Answers([row.data for row in results if row.action == UPDATE],
-                             registraties=[row.registratie for row in results
-                                           if row.action == UPDATE]),
-            reason=IMPORT_REASON, user=user)
+        registraties_bulk_submit(ronde=ronde, new=new, updates=updates, reason=IMPORT_REASON,
+                                 user=user)
     except DuplicateRegistration:
         result.file_errors.append(
             _("%(kolom)s: een ondernemingsnummer uit het bestand werd intussen door iemand "
@@ -281,24 +261,49 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
     return result
 
 
-class _Answers(Sequence):
-    """Rows' answers, decoded from JSON one batch at a time as the save reads them; with
-    ``registraties``, (registration, answers) pairs for the updates."""
+# Rows read, and their stored answers looked up, together: one query per chunk.
+CHUNK_ROWS = 500
 
-    def __init__(self, texts: list[str], registraties: list[Registratie] | None = None):
-        self.texts, self.registraties = texts, registraties
 
-    def __len__(self) -> int:
-        return len(self.texts)
+def _chunks(rows: Iterator[tuple[int, list]]) -> Iterator[list[tuple[int, list]]]:
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
 
-    def _item(self, index: int):
-        answers = json.loads(self.texts[index])
-        return answers if self.registraties is None else (self.registraties[index], answers)
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._item(i) for i in range(*index.indices(len(self)))]
-        return self._item(index)
+def _stored_answers(pks: list[int]) -> dict[int, dict]:
+    """{pk: stored answers as form data} for these registrations, in one query of tuples."""
+    if not pks:
+        return {}
+    answers = {}
+    for pk, *values in Registratie.objects.filter(pk__in=pks).values_list("pk", *ANSWER_FIELDS):
+        answers[pk] = {name: "" if value is None else value
+                       for name, value in zip(ANSWER_FIELDS, values, strict=True)}
+    return answers
+
+
+class _Pending(Iterable):
+    """The answers of the rows to save, kept as compressed JSON a chunk at a time.
+
+    All rows are validated before anything is saved (all or nothing), so their answers wait
+    in memory: 20,000 rows as dicts of separate objects took about 100 MB, as compressed JSON
+    a tenth. Iterating decodes one chunk at a time, as the save reads them.
+    """
+
+    def __init__(self):
+        self.packed: list[bytes] = []
+        self.current: list = []
+
+    def append(self, item) -> None:
+        self.current.append(item)
+        if len(self.current) >= CHUNK_ROWS:
+            self.packed.append(zlib.compress(json.dumps(self.current, cls=DjangoJSONEncoder)
+                                             .encode(), 1))
+            self.current = []
+
+    def __iter__(self) -> Iterator:
+        for packed in self.packed:
+            yield from json.loads(zlib.decompress(packed))
+        yield from self.current
 
 
 def _guarded(rows: Iterator[tuple[int, list]], broken: list[str]) -> Iterator[tuple[int, list]]:
@@ -309,13 +314,17 @@ def _guarded(rows: Iterator[tuple[int, list]], broken: list[str]) -> Iterator[tu
         broken.append(str(exc))
 
 
-def _copy(registratie: Registratie) -> Registratie:
-    """A twin with the same field values, for the form to write on (the original stays)."""
+def _copy(registratie: Registratie, *, pk: int | None) -> Registratie:
+    """A twin of a blank registration for the form to write on; with ``pk``, it stands for
+    that stored registration (the form's duplicate check knows it by its pk)."""
     twin = Registratie.__new__(Registratie)
     twin.__dict__.update(registratie.__dict__)
     for name, value in twin.__dict__.items():
         if isinstance(value, list):  # the choice lists: never shared between rows
             twin.__dict__[name] = list(value)
     twin._state = type(registratie._state)()
-    twin._state.adding, twin._state.db = registratie._state.adding, registratie._state.db
+    twin._state.db = registratie._state.db
+    if pk is not None:
+        twin.pk = pk
+        twin._state.adding = False
     return twin

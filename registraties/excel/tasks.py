@@ -7,6 +7,7 @@ shows. "Import bevestigen" queues the import, again in the worker, all or nothin
 """
 import hashlib
 import logging
+import time
 from datetime import timedelta
 
 from django.db.models import F
@@ -67,9 +68,19 @@ def _claim(pk: int, *, bevestigd: bool) -> Importbestand | None:
     return Importbestand.objects.select_related("ronde", "door").get(pk=pk)
 
 
+# The page refreshes every 2 s: writing the progress more often only costs commits (on
+# SQLite, a sync to disk each).
+PROGRESS_SECONDS = 1.0
+
+
 def _progress(pk: int):
+    last = -PROGRESS_SECONDS
+
     def report(done: int) -> None:
-        Importbestand.objects.filter(pk=pk).update(verwerkt=done)
+        nonlocal last
+        if time.monotonic() - last >= PROGRESS_SECONDS:
+            last = time.monotonic()
+            Importbestand.objects.filter(pk=pk).update(verwerkt=done)
     return report
 
 

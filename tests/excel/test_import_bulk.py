@@ -59,7 +59,7 @@ def test_bulk_update_writes_only_answers_on_the_current_row_with_a_history_reaso
     data = dict(model_to_dict(stale), postcode="1000", gemeente="Brussel",
                 toelichting_werking="Vooral Vlaamse ondernemingen.")
 
-    services.registraties_bulk_submit(ronde=open_ronde, new=[], updates=[(stale, data)],
+    services.registraties_bulk_submit(ronde=open_ronde, new=[], updates=[(stale.pk, data)],
                                       reason=REASON, user=coordinator)
 
     registratie.refresh_from_db()
