@@ -87,7 +87,8 @@ class InteresseView(RondeContextMixin, FormView):
         refusal = refuse_when_limited(request, group="interesse", rate=FORM_RATE)
         if refusal is not None:
             return refusal
-        ronde = self.get_ronde()
+        # A GET needs the round's times only (the page is cached); a POST the whole round.
+        ronde = self.get_stand() if request.method in ("GET", "HEAD") else self.get_ronde()
         if ronde is None or not ronde.is_open():
             return self.render_closed()
         return no_store_after_post(request, super().dispatch(request, *args, **kwargs))
@@ -96,7 +97,7 @@ class InteresseView(RondeContextMixin, FormView):
         # The empty form is the same for every visitor of this round: rendered once per
         # version of the round, each request only adds its CSRF token.
         return pagecache.render_page(request, self.template_name,
-                                     key=(self.get_ronde().render_key(),),
+                                     key=(self.get_stand().render_key(),),
                                      context=self.get_context_data)
 
     def form_invalid(self, form):

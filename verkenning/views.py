@@ -16,6 +16,13 @@ class RondeContextMixin:
             self._ronde = Ronde.objects.current()
         return self._ronde
 
+    def get_stand(self):
+        """The current round's id and times only (a RondeStand): enough to find a cached page;
+        the whole round is read only when the page must be rendered."""
+        if not hasattr(self, "_stand"):
+            self._stand = Ronde.objects.current_stand()
+        return self._stand
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["ronde"] = self.get_ronde()
@@ -26,14 +33,15 @@ class LandingView(RondeContextMixin, TemplateView):
     template_name = "verkenning/landing.html"
 
     def get(self, request, *args, **kwargs):
-        ronde = self.get_ronde()
-        volgende = None if ronde is not None and ronde.is_open() else Ronde.objects.next_upcoming()
+        stand = self.get_stand()
+        volgende = None if stand is not None and stand.is_open() else Ronde.objects.next_upcoming()
 
         def context() -> dict:
+            ronde = self.get_ronde()
             return {"ronde": ronde, "volgende_ronde": volgende,
                     "contactpersonen": list(ronde.contactpersonen.all()) if ronde else []}
 
-        key = (ronde.render_key() if ronde else None, volgende.render_key() if volgende else None)
+        key = (stand.render_key() if stand else None, volgende.render_key() if volgende else None)
         return pagecache.render_page(request, self.template_name, key=key, context=context)
 
 

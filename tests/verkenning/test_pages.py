@@ -187,7 +187,8 @@ def test_landing_query_count_is_flat(client, django_assert_max_num_queries):
     ronde = Ronde.objects.get(slug="competentiechecks-2021")
     for i in range(20):
         Contactpersoon.objects.create(ronde=ronde, naam=f"Persoon {i}")
-    with django_assert_max_num_queries(3):  # current and next round; contacts when rendered
+    # The current round's times and the next round; the round and its contacts to render.
+    with django_assert_max_num_queries(4):
         landing(client)
     with django_assert_max_num_queries(2):  # rendered once: from the cache
         landing(client)
@@ -311,3 +312,14 @@ def test_new_round_never_reuses_a_prefix_its_references_still_carry(open_ronde, 
     response = client.post("/interesse/", form_data())
     assert response.status_code == 303
     assert Registratie.objects.filter(ronde=nieuw).get().referentie == f"{nieuw.referentie_prefix}-0001"
+
+
+def test_the_current_rounds_times_are_read_as_aware_datetimes_like_the_round_itself():
+    now = timezone.now()
+    ronde = RondeFactory(slug="stand", opent_op=now - timedelta(days=2),
+                         sluit_op=now + timedelta(days=3))
+    stand = Ronde.objects.current_stand()
+    assert (stand.pk, stand.opent_op, stand.sluit_op, stand.gewijzigd_op) == (
+        ronde.pk, ronde.opent_op, ronde.sluit_op, ronde.gewijzigd_op)
+    assert stand.render_key(now) == ronde.render_key(now)
+    assert Ronde.objects.current_stand(now - timedelta(days=5)).pk != ronde.pk
