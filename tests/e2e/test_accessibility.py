@@ -4,7 +4,7 @@ Each page is also photographed at 390 and 1280 px wide into SCREENSHOT_DIR (``ma
 names the folder at the end), so a person can look at what axe cannot judge.
 """
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from kbo.models import Onderneming, Snapshot
 from partnerschappen import services as partnerschap_services
 from registraties.roles import COORDINATOR, staff_user_save
 from tests.factories import form_data, make_registraties
@@ -142,6 +143,13 @@ def test_staff_pages_have_no_serious_accessibility_violations(recording, live_se
     base = live_server.url + "/beheer/"
     registratie = ronde.registraties.order_by("pk").first()
     partnerschap = ronde.partnerschappen.get()
+    # The register is loaded: the detail page shows its table beside the declaration, with
+    # a difference marked.
+    Snapshot.objects.create(snapshot_datum=date(2026, 4, 30), extract_type="full")
+    Onderneming.objects.create(ondernemingsnummer=registratie.ondernemingsnummer, actief=True,
+                               rechtspersoon=True, rechtsvorm="Vereniging zonder winstoogmerk",
+                               naam=registratie.naam, postcode="3500", gemeente="Hasselt",
+                               straat="Kempische Steenweg 1")
     for name, path in [
         ("beheer-start", ""),
         ("beheer-registraties", "registraties/registratie/"),

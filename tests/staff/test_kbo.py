@@ -33,6 +33,9 @@ def test_the_detail_page_shows_the_register_beside_the_declaration_with_its_date
     assert "Bouwfonds Vlaanderen" in html and "Kouter 1, 9000 Gent" in html
     assert "Meir 1, 2000 Antwerpen" in html
     assert "≠ Kouter 1, 9000 Gent" in html  # the seat differs: marked
+    assert "<strong>verschilt</strong> (de maatschappelijke zetel heeft een andere postcode)" in html
+    # Saved before the register was loaded: the page says the stored verdict is older.
+    assert "Opgeslagen bij de laatste toetsing: niet geverifieerd." in html
 
 
 def test_without_register_data_the_detail_page_says_nothing_was_verified(reviewer_client,
