@@ -71,7 +71,7 @@ def _round_before_the_register(open_ronde):
     return same, moved, gone
 
 
-def _load_register(kbo_register_maker=None):
+def _load_register():
     Snapshot.objects.create(snapshot_datum=date(2026, 5, 31), extract_type="full")
     Onderneming.objects.create(ondernemingsnummer="0417497106", actief=True, rechtspersoon=True,
                                rechtsvorm="Vereniging zonder winstoogmerk", naam="A",
@@ -82,7 +82,7 @@ def _load_register(kbo_register_maker=None):
 
 
 def test_the_recheck_action_judges_again_and_records_what_changed_in_the_history(
-        coordinator_client, coordinator, open_ronde, django_assert_max_num_queries):
+        coordinator_client, coordinator, open_ronde):
     same, moved, gone = _round_before_the_register(open_ronde)
     _load_register()
     response = coordinator_client.post(LIST + "?status=alle", {
