@@ -62,7 +62,7 @@ STAGING = {
                            ("rechtspersoon", "boolean", "integer"), ("rechtsvorm_code", "text", "text"),
                            ("startdatum", "date", "text")),
     "kbo_stg_denomination": (*_CHECKED, ("nummer", _NUMBER, "text"), ("rang", "smallint", "integer"),
-                             ("taal", "text", "text"), ("naam", "text", "text")),
+                             ("taal", "text", "text"), ("naam", "text", "text"), ("soort", "text", "text")),
     "kbo_stg_address": (*_CHECKED, ("nummer", _NUMBER, "text"), ("postcode", "text", "text"),
                         ("gemeente", "text", "text"), ("straat", "text", "text"), ("land", "text", "text")),
     "kbo_stg_enterprise_del": (*_CHECKED, ("nummer", "text", "text")),
@@ -541,11 +541,15 @@ def _denomination_rule(col) -> _Rule:
     language = col("Language")
     rank = f"CASE {language} " + " ".join(
         f"WHEN '{code}' THEN {value}" for code, value in layout.LANGUAGE_RANK.items()) + " END"
+    kinds = ", ".join(f"'{kind}'" for kind in layout.DENOMINATIONS_KEPT)
     return _Rule({"rang": rank},
-                 ["CASE WHEN r.nummer IS NULL THEN 1 WHEN r.rang IS NULL THEN 5 END", "r.nummer", "r.rang",
-                  language, _strip(col("Denomination"))],
-                 # Abbreviations and trade names are not the enterprise's name: not even checked.
-                 where=f"{col('TypeOfDenomination')} = '{layout.DENOMINATION_OFFICIAL}'")
+                 # The language only ranks official names: an abbreviation's is not checked.
+                 ["CASE WHEN r.nummer IS NULL THEN 1 WHEN r.rang IS NULL AND "
+                  f"{col('TypeOfDenomination')} = '{layout.DENOMINATION_OFFICIAL}' THEN 5 END", "r.nummer", "r.rang",
+                  language, _strip(col("Denomination")), col("TypeOfDenomination")],
+                 # The official name in each language, the abbreviation and the trade name: the
+                 # first is shown, all of them are what the organisation may call itself.
+                 where=f"{col('TypeOfDenomination')} IN ({kinds})")
 
 
 def _address_rule(col) -> _Rule:
@@ -710,16 +714,36 @@ def _stage_file(cursor, source: _Source, name: str, kind: _Kind, report: ImportR
 # -- the new register ----------------------------------------------------------------------------
 
 COLUMNS_FINAL = ("ondernemingsnummer, actief, rechtspersoon, rechtsvorm_code, rechtsvorm, naam, "
-                 "naam_taal, postcode, gemeente, straat, land, startdatum")
+                 "naam_taal, namen, postcode, gemeente, straat, land, startdatum")
+_OFFICIAL = f"soort = '{layout.DENOMINATION_OFFICIAL}'"
 
 
 def _best_names() -> str:
-    """One row per number: the name in the best language (Dutch first), then the first."""
+    """One row per number: the official name in the best language (Dutch first), then the first."""
     if _postgres():
-        return ("(SELECT DISTINCT ON (nummer) nummer, naam, taal, rang FROM kbo_stg_denomination "
-                "ORDER BY nummer, rang, regel)")
+        return (f"(SELECT DISTINCT ON (nummer) nummer, naam, taal, rang FROM kbo_stg_denomination "
+                f"WHERE {_OFFICIAL} ORDER BY nummer, rang, regel)")
     return ("(SELECT nummer, naam, taal, rang FROM (SELECT nummer, naam, taal, rang, ROW_NUMBER() "
-            "OVER (PARTITION BY nummer ORDER BY rang, regel) AS rn FROM kbo_stg_denomination) WHERE rn = 1)")
+            f"OVER (PARTITION BY nummer ORDER BY rang, regel) AS rn FROM kbo_stg_denomination WHERE {_OFFICIAL}) "
+            "WHERE rn = 1)")
+
+
+def _newline() -> str:
+    return "chr(10)" if _postgres() else "char(10)"
+
+
+def _joined_names(where: str = "") -> str:
+    """One row per number: its names, one a line (``where``: which rows count)."""
+    joined = f"string_agg(naam, {_newline()})" if _postgres() else f"group_concat(naam, {_newline()})"
+    return f"(SELECT nummer, {joined} AS namen FROM kbo_stg_denomination {where} GROUP BY nummer)"
+
+
+def _other_names() -> str:
+    """The names besides a Dutch official one (which is then the shown name): official names
+    in other languages, abbreviations, trade names. Only those rows are grouped (a hash
+    aggregate over a filter), not every name: that keeps the build's cost small."""
+    dutch = layout.LANGUAGE_RANK[layout.LANGUAGE_DUTCH]
+    return _joined_names(f"WHERE NOT ({_OFFICIAL} AND rang = {dutch})")
 
 
 def _first(table: str, columns: str) -> str:
@@ -740,9 +764,10 @@ def _full_select(*, once: bool) -> str:
     enterprises = _first("kbo_stg_enterprise", _ENTERPRISE_COLUMNS) if once else "kbo_stg_enterprise"
     addresses = _first("kbo_stg_address", _ADDRESS_COLUMNS) if once else "kbo_stg_address"
     return ("SELECT e.nummer, e.actief, e.rechtspersoon, e.rechtsvorm_code, COALESCE(c.omschrijving, ''), "
-            "COALESCE(n.naam, ''), COALESCE(n.taal, ''), COALESCE(a.postcode, ''), "
+            "COALESCE(n.naam, ''), COALESCE(n.taal, ''), COALESCE(m.namen, ''), COALESCE(a.postcode, ''), "
             "COALESCE(a.gemeente, ''), COALESCE(a.straat, ''), COALESCE(a.land, ''), e.startdatum "
             f"FROM {enterprises} e LEFT JOIN {_best_names()} n ON n.nummer = e.nummer "
+            f"LEFT JOIN {_other_names()} m ON m.nummer = e.nummer "
             f"LEFT JOIN {addresses} a ON a.nummer = e.nummer "
             "LEFT JOIN kbo_stg_code c ON c.code = e.rechtsvorm_code")
 
@@ -909,16 +934,21 @@ def _swap_update(cursor, report: ImportReport) -> None:
     cursor.execute(
         f"INSERT INTO {FINAL} ({COLUMNS_FINAL}) "
         "SELECT e.nummer, e.actief, e.rechtspersoon, e.rechtsvorm_code, COALESCE(c.omschrijving, ''), "
-        f"'', '', '', '', '', '', e.startdatum FROM {_first('kbo_stg_enterprise', _ENTERPRISE_COLUMNS)} e "
+        f"'', '', '', '', '', '', '', e.startdatum FROM {_first('kbo_stg_enterprise', _ENTERPRISE_COLUMNS)} e "
         "LEFT JOIN kbo_stg_code c ON c.code = e.rechtsvorm_code "
         "WHERE TRUE ON CONFLICT (ondernemingsnummer) DO UPDATE SET actief = excluded.actief, "
         "rechtspersoon = excluded.rechtspersoon, rechtsvorm_code = excluded.rechtsvorm_code, "
         "rechtsvorm = excluded.rechtsvorm, startdatum = excluded.startdatum")
     report.toegevoegd = cursor.rowcount
-    # Names: the deleted ones go, a new one replaces the current one when it is in a better
-    # language (or there is none left).
-    cursor.execute(f"UPDATE {FINAL} SET naam = '', naam_taal = '' "
+    # Names: the deleted ones go, new ones join those that stay, and a new official name
+    # replaces the shown one when it is in a better language (or there is none left).
+    cursor.execute(f"UPDATE {FINAL} SET naam = '', naam_taal = '', namen = '' "
                    "WHERE ondernemingsnummer IN (SELECT nummer FROM kbo_stg_denomination_del)")
+    kept = (f"CASE WHEN o.naam = '' THEN o.namen WHEN o.namen = '' THEN o.naam "
+            f"ELSE o.naam || {_newline()} || o.namen END")
+    cursor.execute(f"UPDATE {FINAL} AS o SET namen = CASE WHEN {kept} = '' THEN m.namen "
+                   f"ELSE {kept} || {_newline()} || m.namen END FROM {_joined_names()} m "
+                   "WHERE o.ondernemingsnummer = m.nummer")
     cursor.execute(f"UPDATE {FINAL} AS o SET naam = n.naam, naam_taal = n.taal FROM {_best_names()} n "
                    f"WHERE o.ondernemingsnummer = n.nummer AND n.rang < {_RANK_OF_CURRENT}")
     cursor.execute(f"UPDATE {FINAL} SET postcode = '', gemeente = '', straat = '', land = '' "

@@ -30,6 +30,11 @@ STATUS_STOPPED = "ST"
 TYPE_NATURAL_PERSON = "1"
 TYPE_LEGAL_PERSON = "2"
 DENOMINATION_OFFICIAL = "001"
+DENOMINATION_ABBREVIATION = "002"
+DENOMINATION_TRADE_NAME = "003"
+# The denominations the portal keeps: the official name (in each language), the abbreviation
+# and the trade name (a branch's name, 004, names an establishment, not the enterprise).
+DENOMINATIONS_KEPT = (DENOMINATION_OFFICIAL, DENOMINATION_ABBREVIATION, DENOMINATION_TRADE_NAME)
 ADDRESS_REGISTERED_OFFICE = "REGO"
 CODE_JURIDICAL_FORM = "JuridicalForm"
 

@@ -23,6 +23,9 @@ class Onderneming(models.Model):
     # denomination.csv Language of the name shown: 2 Dutch, 1 French, 3 German, 4 English,
     # 0 unknown (an update compares it with the language of a new name).
     naam_taal = models.CharField(_("taal van de naam"), max_length=1, blank=True)
+    # The enterprise's other names, one a line: official names in other languages than Dutch,
+    # abbreviation, trade name (it may repeat ``naam`` when that is not Dutch).
+    namen = models.TextField(_("andere namen"), blank=True, default="")
     postcode = models.CharField(_("postcode maatschappelijke zetel"), max_length=20, blank=True)
     gemeente = models.TextField(_("gemeente maatschappelijke zetel"), blank=True)
     straat = models.TextField(_("straat en nummer maatschappelijke zetel"), blank=True)

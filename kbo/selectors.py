@@ -26,6 +26,9 @@ class KboEntry:
     land: str  # "" for Belgium
     gewest: str  # "vlaanderen", "brussel", "wallonie"; "" abroad or unknown
     snapshot_datum: date | None
+    # Every name the register knows for it, the shown one first (official names in each
+    # language, abbreviation, trade name).
+    namen: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ def _entry(row: Onderneming, snapshot_datum: date | None) -> KboEntry:
         straat=row.straat, land=row.land,
         gewest="" if row.land else gewest_for_postcode(row.postcode),
         snapshot_datum=snapshot_datum,
+        namen=tuple(name for name in dict.fromkeys([row.naam, *row.namen.splitlines()]) if name),
     )
 
 

@@ -95,6 +95,12 @@ class SyntheticEnterprise(NamedTuple):
         return self.naam_nl or self.naam_fr or self.naam_andere
 
     @property
+    def namen(self) -> tuple[str, ...]:
+        """Every name the register keeps for it, the shown one first."""
+        return tuple(dict.fromkeys(name for name in (self.naam, self.naam_nl, self.naam_fr,
+                                                     self.naam_andere, self.afkorting) if name))
+
+    @property
     def rechtsvorm(self) -> str:
         return next((nl for code, nl, _fr, _de in LEGAL_FORMS if code == self.rechtsvorm_code), "")
 

@@ -18,7 +18,18 @@ def test_lookup_is_one_query_and_returns_the_entry(imported, entities, django_as
         ondernemingsnummer=e.nummer, naam=e.naam, actief=e.actief, rechtspersoon=True,
         rechtsvorm_code=e.rechtsvorm_code, rechtsvorm=e.rechtsvorm, postcode="1000",
         gemeente="Brussel", straat=e.straat, land="", gewest="brussel",
-        snapshot_datum=kbo_snapshot().snapshot_datum)
+        snapshot_datum=kbo_snapshot().snapshot_datum, namen=entry.namen)
+    assert (entry.namen[0], set(entry.namen)) == (e.naam, set(e.namen))
+
+
+def test_every_name_of_an_enterprise_is_kept_the_official_one_shown_first(imported, entities):
+    both = next(e for e in entities if e.rechtspersoon and e.naam_nl and e.naam_fr and e.afkorting)
+    single = next(e for e in entities if e.rechtspersoon and len(e.namen) == 1)
+    entry = kbo_lookup(both.nummer)
+    assert entry.naam == both.naam_nl
+    assert entry.namen[0] == both.naam_nl
+    assert set(entry.namen) == {both.naam_nl, both.naam_fr, both.afkorting}
+    assert kbo_lookup(single.nummer).namen == (single.naam,)
 
 
 def test_lookup_accepts_the_usual_notations(imported, entities):

@@ -3,6 +3,7 @@ import pytest
 
 from kbo.importer import kbo_import
 from kbo.models import Onderneming, Snapshot
+from kbo.selectors import kbo_lookup
 from kbo.synthetic import synthetic_changes
 
 from .conftest import AANTAL, SEED
@@ -78,6 +79,23 @@ def test_french_name_added_does_not_replace_a_dutch_one(imported, tmp_path, enti
         f'"EntityNumber","Language","TypeOfDenomination","Denomination"\n"{number}","1","001","Nom français"\n')
     kbo_import(folder)
     assert Onderneming.objects.get(pk=e.nummer).naam == e.naam_nl
+    # Both names are the enterprise's: the French one joins the names it is known by.
+    namen = kbo_lookup(e.nummer).namen
+    assert (namen[0], set(namen)) == (e.naam_nl, {*e.namen, "Nom français"})
+
+
+def test_a_name_removed_and_added_again_leaves_only_the_new_names(imported, tmp_path, entities):
+    e = next(e for e in entities if e.naam_nl and e.naam_fr)
+    folder = tmp_path / "update"
+    folder.mkdir()
+    number = f"{e.nummer[:4]}.{e.nummer[4:7]}.{e.nummer[7:]}"
+    (folder / "meta.csv").write_text('"Variable","Value"\n"SnapshotDate","31-05-2026"\n"ExtractType","update"\n')
+    (folder / "denomination_delete.csv").write_text(f'"EntityNumber"\n"{number}"\n')
+    (folder / "denomination_insert.csv").write_text(
+        f'"EntityNumber","Language","TypeOfDenomination","Denomination"\n"{number}","2","001","Nieuwe naam"\n'
+        f'"{number}","2","003","Handelsnaam"\n')
+    kbo_import(folder)
+    assert kbo_lookup(e.nummer).namen == ("Nieuwe naam", "Handelsnaam")
 
 
 def _fields(row):
