@@ -69,6 +69,10 @@ class Vlag(models.TextChoices):
     KBO_NIET_GEVONDEN = "kbo_niet_gevonden", _("Niet (meer) als actieve rechtspersoon in de KBO: nagaan")
     KBO_ZETEL = "kbo_zetel", _("De opgegeven postcode verschilt van de maatschappelijke zetel in de KBO")
     KBO_RECHTSVORM = "kbo_rechtsvorm", _("De opgegeven rechtsvorm verschilt van die in de KBO")
+    KBO_NAAM = "kbo_naam", _("De opgegeven naam komt met geen enkele naam van dit nummer in de KBO overeen")
+    # A condition of the call that an existing registration does not (or no longer) meet and
+    # that its last change did not introduce: kept, for staff to judge (eligibility.TABLE).
+    VOORWAARDE = "voorwaarde", _("Voldoet volgens de laatste toetsing niet (meer) aan een voorwaarde van de oproep: nagaan (zie Beoordeling)")
     # Set when the form came in without the proof of work (no JavaScript); not an answer rule.
     ZONDER_SPAMCONTROLE = "zonder_spamcontrole", _("Verstuurd zonder spamcontrole (geen JavaScript): nagaan of het een echte organisatie is")
 
@@ -91,3 +95,4 @@ class KboBevinding(models.TextChoices):
     ZETEL_WALLONIE = "zetel_wallonie", _("de maatschappelijke zetel ligt in het Waals Gewest")
     ZETEL_VERSCHILT = "zetel_verschilt", _("de maatschappelijke zetel heeft een andere postcode")
     RECHTSVORM_VERSCHILT = "rechtsvorm_verschilt", _("de KBO vermeldt een andere rechtsvorm")
+    NAAM_VERSCHILT = "naam_verschilt", _("de naam komt met geen enkele naam in de KBO overeen")

@@ -1,4 +1,12 @@
-"""The call's three conditions and the review flags: the one place the form, import and admin use."""
+"""The call's three conditions, the register's word and the review flags: the one place the
+form, the edit link, the staff's edits, the import, the re-check and the detail page ask.
+
+A rule judges what is new. ``TABLE`` says per path (a new registration, an edit of an
+existing one, an import row, the re-check) what each rule does there: refuse, refuse only
+when the change itself introduces it, flag for staff, or ignore. ``judge`` applies it.
+"""
+import enum
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +21,7 @@ from portaal.postcodes import (  # noqa: F401 - the rules' own vocabulary, used 
 )
 
 from .constants import Gewest, KboBevinding, KboControle, Rechtsvorm, TypeOrganisatie, Vlag
+from .names import names_match
 
 # Below this share of small companies (≤ 50 employees) the member base is flagged.
 SMALL_COMPANY_SHARE_THRESHOLD = 50
@@ -93,11 +102,27 @@ def check_eligibility(
 # Flags about how a registration came in, not about its answers: set once when it is
 # submitted (registratie_submit), kept whenever the answers and their flags are derived again.
 SUBMISSION_FLAGS = (Vlag.ZONDER_SPAMCONTROLE.value,)
+# Flags a judgement sets for a rule it did not refuse on an existing registration (``judge``):
+# kept until the next judgement, which sets them again or not.
+JUDGEMENT_FLAGS = (Vlag.VOORWAARDE.value,)
+
+
+# The key under which a judgement's flags travel with the answers to the services.
+JUDGEMENT_FLAGS_KEY = "vlaggen_oordeel"
 
 
 def submission_flags(flags) -> list[str]:
     """The submission flags among ``flags`` (anything else is derived from the answers)."""
     return [flag for flag in flags or () if flag in SUBMISSION_FLAGS]
+
+
+def kept_flags(flags) -> list[str]:
+    """The flags among ``flags`` that deriving the answers' flags again keeps."""
+    return [flag for flag in flags or () if flag in SUBMISSION_FLAGS or flag in JUDGEMENT_FLAGS]
+
+
+def judgement_flags(flags) -> list[str]:
+    return [flag for flag in flags or () if flag in JUDGEMENT_FLAGS]
 
 
 def review_flags(
@@ -193,16 +218,16 @@ class RegisterVerdict:
     controle: str
     bevindingen: list[str] = field(default_factory=list)
     snapshot_datum: date | None = None
-    # Reasons to refuse a submission (the form); a re-check only records the findings.
+    # What the register refuses on a new registration (``judge`` decides per path).
     refusals: list[Refusal] = field(default_factory=list)
     # The legal form and seat the call's conditions are judged on.
     rechtsvorm: str | None = None
     postcode: int | None = None
 
 
-def register_verdict(*, check: KboCheck, postcode: int | None,
-                     rechtsvorm: str | None) -> RegisterVerdict:
-    """Hold the typed legal form and seat against the register's entry for the number."""
+def register_verdict(*, check: KboCheck, postcode: int | None, rechtsvorm: str | None,
+                     naam: str = "") -> RegisterVerdict:
+    """Hold the typed name, legal form and seat against the register's entry for the number."""
     if not check.loaded:
         return RegisterVerdict(controle=KboControle.NIET_GEVERIFIEERD, rechtsvorm=rechtsvorm,
                                postcode=postcode)
@@ -232,6 +257,8 @@ def register_verdict(*, check: KboCheck, postcode: int | None,
     registered_form = rechtsvorm_in_register(entry.rechtsvorm)
     if registered_form is not None and registered_form != rechtsvorm:
         findings.append(KboBevinding.RECHTSVORM_VERSCHILT.value)
+    if naam and not names_match(naam, entry.namen or (entry.naam,)):
+        findings.append(KboBevinding.NAAM_VERSCHILT.value)
     if rechtsvorm == Rechtsvorm.FEITELIJKE_VERENIGING:
         # The register knows better, but the answer cannot be stored as typed: ask for it.
         refusals.append(Refusal("rechtsvorm", "kbo_rechtspersoon", str(
@@ -245,19 +272,229 @@ def register_verdict(*, check: KboCheck, postcode: int | None,
         postcode=seat if seat is not None else postcode)
 
 
-def judge(*, check: KboCheck, rechtsvorm: str | None, postcode: int | None,
-          werking_vlaanderen: bool, toelichting_werking: str,
-          bereid_tot_partnerschap: bool) -> tuple[RegisterVerdict, list[Refusal]]:
-    """The register's verdict and every reason to refuse: the one judgement the form, the
-    import and the staff's detail page make of a registration."""
-    verdict = register_verdict(check=check, postcode=postcode, rechtsvorm=rechtsvorm)
-    refusals = list(verdict.refusals)
-    taken = {refusal.field for refusal in refusals}
-    refusals += [refusal for refusal in check_eligibility(
+# --- what a rule does on each path ------------------------------------------------------------
+
+class Path(enum.Enum):
+    """Where answers reach the rules. A new registration is judged on everything; an
+    existing one only on what its change introduces."""
+
+    FORM = "public form (new)"
+    EDIT_LINK = "edit link"
+    STAFF_EDIT = "staff edit"
+    IMPORT_NEW = "import: new row"
+    IMPORT_CHANGED = "import: changed row"
+    IMPORT_UNCHANGED = "import: unchanged row"
+    RECHECK = "re-check"
+
+    @property
+    def existing(self) -> bool:
+        """The path changes a registration that is already there."""
+        return self in EXISTING_PATHS
+
+
+EXISTING_PATHS = frozenset({Path.EDIT_LINK, Path.STAFF_EDIT, Path.IMPORT_CHANGED,
+                            Path.IMPORT_UNCHANGED, Path.RECHECK})
+
+
+class Outcome(enum.Enum):
+    REFUSE = "refuse"
+    # Refused when this change touches an answer the rule depends on (the change introduces
+    # it); otherwise kept as a flag for staff and a calm sentence for the organisation.
+    REFUSE_IF_CHANGED = "refuse if changed"
+    FLAG = "flag"
+    IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: the answers it depends on and what it says when it does not refuse."""
+
+    code: str
+    depends_on: frozenset[str]
+    # For staff (the import preview, the flag's detail): what the rule found.
+    label: str
+    # For the organisation (edit page, confirmation) when it is kept rather than refused.
+    notice: str = ""
+    # The stored flag when it is kept; None when the register's verdict already flags it.
+    flag: str | None = None
+
+
+MSG_NOTICE_KBO = _(
+    "ESF&DO bekijkt deze opmerking van de Kruispuntbank van Ondernemingen (KBO) en neemt contact "
+    "met u op als er iets moet gebeuren. Uw registratie blijft staan."
+)
+MSG_NOTICE_CONDITION = _(
+    "ESF&DO kijkt na of uw registratie aan de voorwaarden van de oproep voldoet en neemt "
+    "contact met u op als er iets moet gebeuren. Uw registratie blijft staan."
+)
+NUMBER = "ondernemingsnummer"
+_SEAT = frozenset({"postcode", NUMBER})  # the register's seat replaces the typed postcode
+RULES: dict[str, Rule] = {rule.code: rule for rule in (
+    Rule("kbo_onbekend", frozenset({NUMBER}), KboBevinding.ONBEKEND.label, _(
+        "Uw ondernemingsnummer staat niet in de gegevens van de Kruispuntbank van "
+        "Ondernemingen (KBO) die ESF&DO gebruikt.")),
+    Rule("kbo_gestopt", frozenset({NUMBER}), KboBevinding.GESTOPT.label, _(
+        "Volgens de Kruispuntbank van Ondernemingen (KBO) is de onderneming met uw "
+        "ondernemingsnummer stopgezet.")),
+    Rule("kbo_natuurlijk_persoon", frozenset({NUMBER}), KboBevinding.NATUURLIJK_PERSOON.label, _(
+        "Volgens de Kruispuntbank van Ondernemingen (KBO) hoort uw ondernemingsnummer bij een "
+        "natuurlijk persoon.")),
+    Rule("kbo_zetel_wallonie", frozenset({NUMBER}), KboBevinding.ZETEL_WALLONIE.label, _(
+        "Volgens de Kruispuntbank van Ondernemingen (KBO) ligt de maatschappelijke zetel van "
+        "uw organisatie in het Waals Gewest.")),
+    Rule("kbo_rechtspersoon", frozenset({"rechtsvorm", NUMBER}),
+         _("feitelijke vereniging opgegeven, maar de KBO kent een rechtspersoon"), _(
+             "Volgens de Kruispuntbank van Ondernemingen (KBO) heeft uw organisatie een andere "
+             "rechtsvorm dan u opgaf."), Vlag.VOORWAARDE.value),
+    Rule("geen_rechtspersoonlijkheid", frozenset({"rechtsvorm", NUMBER}),
+         _("feitelijke vereniging: geen rechtspersoonlijkheid"), _(
+             "Uw registratie vermeldt een feitelijke vereniging, zonder rechtspersoonlijkheid."),
+         Vlag.VOORWAARDE.value),
+    Rule("zetel_wallonie", _SEAT, _("opgegeven postcode in het Waals Gewest"), _(
+        "Volgens de postcode in uw registratie ligt uw zetel in het Waals Gewest."),
+         Vlag.VOORWAARDE.value),
+    Rule("geen_werking_vlaanderen", frozenset({"werking_vlaanderen", *_SEAT}),
+         _("geen werking in Vlaanderen bevestigd"), _(
+             "Uw registratie bevestigt niet dat uw organisatie in het Vlaams Gewest werkt of "
+             "zich op de Vlaamse arbeidsmarkt richt. U kunt dat hieronder aanvinken."),
+         Vlag.VOORWAARDE.value),
+    Rule("toelichting_brussel_ontbreekt", frozenset({"toelichting_werking", *_SEAT}),
+         _("zetel in Brussel zonder toelichting bij de werking in Vlaanderen"), _(
+             "Uw zetel ligt in Brussel en uw registratie licht nog niet toe in welke mate uw "
+             "werking op de Vlaamse arbeidsmarkt gericht is. U kunt dat hieronder aanvullen."),
+         Vlag.VOORWAARDE.value),
+    Rule("niet_bereid", frozenset({"bereid_tot_partnerschap"}),
+         _("niet bereid tot partnerschap"), _(
+             "Uw registratie bevestigt niet dat uw organisatie bereid is in partnerschap samen "
+             "te werken. U kunt dat hieronder aanvinken."), Vlag.VOORWAARDE.value),
+    # One registration per enterprise number and round: the database holds it on every path.
+    Rule("dubbel", frozenset({NUMBER}), _("ondernemingsnummer al geregistreerd in deze ronde")),
+    # What the register says differently: never a refusal.
+    Rule("kbo_zetel_verschilt", frozenset({"postcode", NUMBER}),
+         KboBevinding.ZETEL_VERSCHILT.label),
+    Rule("kbo_rechtsvorm_verschilt", frozenset({"rechtsvorm", NUMBER}),
+         KboBevinding.RECHTSVORM_VERSCHILT.label),
+    Rule("kbo_naam_verschilt", frozenset({"naam", NUMBER}), KboBevinding.NAAM_VERSCHILT.label),
+)}
+
+_R, _C, _F, _I = Outcome.REFUSE, Outcome.REFUSE_IF_CHANGED, Outcome.FLAG, Outcome.IGNORE
+_COLUMNS = (Path.FORM, Path.EDIT_LINK, Path.STAFF_EDIT, Path.IMPORT_NEW, Path.IMPORT_CHANGED,
+            Path.IMPORT_UNCHANGED, Path.RECHECK)
+_CONDITION = (_R, _C, _C, _R, _C, _I, _F)  # a new registration is refused, an old one flagged
+_DIFFERENCE = (_F, _F, _F, _F, _F, _I, _F)
+# The path × rule table; README.md ("The rules per path") shows the same, and a test holds
+# the two together. An unchanged import row is not judged at all: nothing is written.
+TABLE: dict[str, dict[Path, Outcome]] = {code: dict(zip(_COLUMNS, row, strict=True)) for code, row in {
+    "kbo_onbekend": _CONDITION,
+    "kbo_gestopt": _CONDITION,
+    "kbo_natuurlijk_persoon": _CONDITION,
+    "kbo_zetel_wallonie": _CONDITION,
+    "kbo_rechtspersoon": _CONDITION,
+    "geen_rechtspersoonlijkheid": _CONDITION,
+    "zetel_wallonie": _CONDITION,
+    "geen_werking_vlaanderen": _CONDITION,
+    "toelichting_brussel_ontbreekt": _CONDITION,
+    "niet_bereid": _CONDITION,
+    # The re-check changes no numbers; within an import file a number twice is refused too.
+    "dubbel": (_R, _R, _R, _R, _R, _R, _I),
+    "kbo_zetel_verschilt": _DIFFERENCE,
+    "kbo_rechtsvorm_verschilt": _DIFFERENCE,
+    "kbo_naam_verschilt": _DIFFERENCE,
+}.items()}
+# The register's findings that are differences (flags), by their rule.
+_DIFFERENCE_RULES = {KboBevinding.ZETEL_VERSCHILT.value: "kbo_zetel_verschilt",
+                     KboBevinding.RECHTSVORM_VERSCHILT.value: "kbo_rechtsvorm_verschilt",
+                     KboBevinding.NAAM_VERSCHILT.value: "kbo_naam_verschilt"}
+
+
+def outcome(code: str, path: Path, changed_fields: Collection[str] = ()) -> Outcome:
+    """What rule ``code`` does on ``path`` for a change of ``changed_fields``: REFUSE, FLAG
+    or IGNORE (a conditional cell resolved)."""
+    cell = TABLE[code][path]
+    if cell is Outcome.REFUSE_IF_CHANGED:
+        return Outcome.REFUSE if RULES[code].depends_on & set(changed_fields) else Outcome.FLAG
+    return cell
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A rule that did not refuse this path: a flag for staff, a calm sentence for the user."""
+
+    rule: Rule
+    refusal: Refusal  # what it would have said to a new registration
+
+    @property
+    def sentence(self) -> str:
+        """What the organisation reads about this rule."""
+        return str(self.rule.notice)
+
+    @property
+    def closing(self) -> str:
+        """What happens next: ESF&DO looks at it (the register's remark or the condition)."""
+        return str(MSG_NOTICE_KBO if self.rule.code.startswith("kbo_") else MSG_NOTICE_CONDITION)
+
+    @property
+    def label(self) -> str:
+        """What staff read about it (the import preview)."""
+        return str(self.rule.label)
+
+
+def notice_text(notices: list[Notice]) -> list[str]:
+    """The sentences for the organisation: each rule's, then what happens next, once."""
+    return list(dict.fromkeys([*(n.sentence for n in notices), *(n.closing for n in notices)]))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The register's verdict, what refuses this path, and what is kept as a flag."""
+
+    verdict: RegisterVerdict
+    refusals: list[Refusal]
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def flags(self) -> list[str]:
+        """The flags to store for the notices (besides those the verdict itself implies)."""
+        return list(dict.fromkeys(n.rule.flag for n in self.notices if n.rule.flag))
+
+
+def judge(*, path: Path, check: KboCheck, rechtsvorm: str | None, postcode: int | None,
+          werking_vlaanderen: bool, toelichting_werking: str, bereid_tot_partnerschap: bool,
+          naam: str = "", changed_fields: Collection[str] = ()) -> Judgement:
+    """The one judgement of a registration's answers, as ``path`` asks it (``TABLE``).
+
+    ``changed_fields``: the answers this change touches (an existing registration's paths);
+    a rule that depends on none of them keeps a registration that is already there.
+    """
+    verdict = register_verdict(check=check, postcode=postcode, rechtsvorm=rechtsvorm, naam=naam)
+    failures = list(verdict.refusals)
+    taken = {refusal.field for refusal in failures}
+    failures += [refusal for refusal in check_eligibility(
         rechtsvorm=verdict.rechtsvorm, postcode=verdict.postcode,
         werking_vlaanderen=werking_vlaanderen, toelichting_werking=toelichting_werking,
         bereid_tot_partnerschap=bereid_tot_partnerschap) if refusal.field not in taken]
-    return verdict, refusals
+    refusals, notices = [], []
+    for failure in failures:
+        result = outcome(failure.code, path, changed_fields)
+        if result is Outcome.REFUSE:
+            refusals.append(failure)
+        elif result is Outcome.FLAG:
+            notices.append(Notice(RULES[failure.code], failure))
+    kept = [finding for finding in verdict.bevindingen if finding not in _DIFFERENCE_RULES
+            or TABLE[_DIFFERENCE_RULES[finding]][path] is not Outcome.IGNORE]
+    if kept != verdict.bevindingen:
+        verdict = RegisterVerdict(**{**verdict.__dict__, "bevindingen": kept})
+    return Judgement(verdict=verdict, refusals=refusals, notices=notices)
+
+
+def judge_stored(registratie, *, path: Path, check: KboCheck) -> Judgement:
+    """``judge`` of a stored registration's own answers (nothing changed): what a re-check,
+    the detail page and the edit page hold against it now."""
+    return judge(path=path, check=check, rechtsvorm=registratie.rechtsvorm,
+                 postcode=parse_postcode(registratie.postcode), naam=registratie.naam,
+                 werking_vlaanderen=registratie.werking_vlaanderen,
+                 toelichting_werking=registratie.toelichting_werking,
+                 bereid_tot_partnerschap=registratie.bereid_tot_partnerschap)
 
 
 def _register_flags(kbo_controle: str, kbo_bevindingen) -> list[str]:
@@ -271,4 +508,6 @@ def _register_flags(kbo_controle: str, kbo_bevindingen) -> list[str]:
         flags.append(Vlag.KBO_ZETEL.value)
     if KboBevinding.RECHTSVORM_VERSCHILT in findings:
         flags.append(Vlag.KBO_RECHTSVORM.value)
+    if KboBevinding.NAAM_VERSCHILT in findings:
+        flags.append(Vlag.KBO_NAAM.value)
     return flags

@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,8 @@ from kbo.selectors import NOT_LOADED, KboCheck, KboLookup, kbo_check
 
 from . import eligibility, ondernemingsnummer
 from .constants import Rechtsvorm, Thema, TypeOrganisatie, Vlag
-from .models import Registratie
+from .eligibility import Outcome, Path
+from .models import REGISTER_FIELDS, Registratie
 from .questions import ANSWER_FIELDS, QUESTIONS, SECTIONS
 from .spamcontrole import Uitkomst, check_solution
 
@@ -32,9 +34,23 @@ MSG_POSTCODE = _("Geef een Belgische postcode van vier cijfers (1000–9999).")
 MSG_EMAIL = _("Geef een geldig e-mailadres, bv. naam@organisatie.be.")
 MSG_DUPLICATE = _(
     "Uw organisatie heeft zich voor deze ronde al geregistreerd met dit ondernemingsnummer. "
-    "Gebruik de wijzigingslink uit uw bevestigingsmail om uw antwoorden aan te passen, of "
-    "vraag een nieuwe link aan via 'Link kwijt?'."
+    "Gebruik de wijzigingslink uit uw bevestigingsmail om uw antwoorden aan te passen."
 )
+MSG_LINK_KWIJT = _("Link kwijt? Vraag een nieuwe wijzigingslink aan.")
+# An existing registration that takes the number of another one (edit link, staff edit).
+MSG_DUPLICATE_OTHER = _(
+    "Met dit ondernemingsnummer staat in deze ronde al een andere registratie. Kijk het nummer "
+    "na; het ondernemingsnummer van een registratie blijft normaal hetzelfde."
+)
+
+
+def duplicate_message(path: Path):
+    """The "already registered" message for ``path``; on the public form with a real link to
+    'Link kwijt?' (the message is shown on the number field and in the summary)."""
+    if path is not Path.FORM:
+        return MSG_DUPLICATE_OTHER
+    return format_html('{} <a href="{}">{}</a>', MSG_DUPLICATE,
+                       reverse("registraties:link_kwijt"), MSG_LINK_KWIJT)
 EMPTY_CHOICE = ("", _("— kies —"))
 # Control characters (C0, DEL, C1) cannot be typed into a field; a crafted POST can send them,
 # and they would end up in mails and Excel cells. Long texts keep tab and line breaks.
@@ -161,15 +177,26 @@ class RegistratieForm(forms.ModelForm):
         fields = list(ANSWER_FIELDS)
         error_messages = {"contact_email": {"invalid": MSG_EMAIL}}
 
-    def __init__(self, *args, ronde=None, known_numbers: dict[str, int] | None = None,
+    # The path the answers come in by (eligibility.TABLE): given by each caller; a subclass
+    # that serves one path only says so here.
+    path: Path | None = None
+
+    def __init__(self, *args, ronde=None, path: Path | None = None,
+                 known_numbers: dict[str, int] | None = None,
                  register: KboLookup | None = None, **kwargs):
         _apply_questions_once(type(self))
         super().__init__(*args, **kwargs)
         self.ronde = ronde if ronde is not None else getattr(self.instance, "ronde", None)
-        # Import mode (see ``rebind``): {enterprise number: pk} of the round, loaded once, answers
-        # the duplicate check without a query per row; the form is never rendered.
+        self.path = path or type(self).path or (Path.EDIT_LINK if self.instance.pk else Path.FORM)
+        # An import's sources, loaded once for many rows (see ``rebind``): {enterprise
+        # number: pk} of the round for the duplicate check, and the register's entries.
         self.known_numbers = known_numbers
         self.register = register
+        # An existing registration's answers as stored: what this change is held against.
+        self.stored = stored_answers(self.instance) if self.instance.pk else None
+        self.judgement: eligibility.Judgement | None = None
+        self.changed_answers: frozenset[str] = frozenset()
+        self.kept_answers: set[str] = set()
         if self.instance.pk:
             self.initial["ondernemingsnummer"] = self.instance.ondernemingsnummer_opgemaakt
 
@@ -218,11 +245,13 @@ class RegistratieForm(forms.ModelForm):
                 data[name] = " ".join(CONTROL_CHARACTERS.sub(" ", data[name]).split())
             elif isinstance(field.widget, forms.Textarea):
                 data[name] = CONTROL_CHARACTERS_IN_TEXT.sub("", data[name])
+        self.changed_answers = self._changed_answers(data)
         self._require_when("rechtsvorm", Rechtsvorm.ANDERE, "rechtsvorm_andere",
                            _("Vul in welke rechtsvorm uw organisatie heeft."))
         self._require_when("type_organisatie", TypeOrganisatie.ANDERE, "type_andere",
                            _("Vul in welk type organisatie u bent."))
-        if Thema.ANDERE in (data.get("themas") or []) and not data.get("thema_andere", "").strip():
+        if Thema.ANDERE in (data.get("themas") or []) and not data.get("thema_andere", "").strip() \
+                and self._touched("themas", "thema_andere"):
             self.add_error("thema_andere", forms.ValidationError(
                 _("U koos 'ander thema': vul in welk thema."), code="required"))
 
@@ -230,24 +259,73 @@ class RegistratieForm(forms.ModelForm):
         number = data.get("ondernemingsnummer")
         # Without a valid number there is nothing to look up: the rules judge what was typed.
         check = self._register_check(number) if number else NOT_LOADED
-        verdict, refusals = eligibility.judge(
+        self.judgement = eligibility.judge(
+            path=self.path,
             check=check,
+            naam=data.get("naam") or "",
             rechtsvorm=data.get("rechtsvorm"),
             postcode=int(postcode) if postcode else None,
             werking_vlaanderen=bool(data.get("werking_vlaanderen")),
             toelichting_werking=data.get("toelichting_werking", ""),
             bereid_tot_partnerschap=bool(data.get("bereid_tot_partnerschap")),
+            changed_fields=self.changed_answers,
         )
+        verdict = self.judgement.verdict
         data.update(kbo_controle=verdict.controle, kbo_bevindingen=verdict.bevindingen,
                     kbo_snapshot_datum=verdict.snapshot_datum)
-        for refusal in refusals:
+        data[eligibility.JUDGEMENT_FLAGS_KEY] = self.judgement.flags
+        for refusal in self.judgement.refusals:
             if refusal.field not in self.errors:
                 self.add_error(refusal.field,
                                forms.ValidationError(refusal.message, code=refusal.code))
 
-        if number and self.ronde is not None and self._number_taken(number):
-            self.add_error("ondernemingsnummer", forms.ValidationError(MSG_DUPLICATE, code="dubbel"))
+        if number and self.ronde is not None \
+                and eligibility.outcome("dubbel", self.path) is Outcome.REFUSE \
+                and self._number_taken(number):
+            self.add_error("ondernemingsnummer", forms.ValidationError(
+                duplicate_message(self.path), code="dubbel"))
         return data
+
+    @property
+    def notices(self) -> list[eligibility.Notice]:
+        """The rules that kept an existing registration rather than refusing it (a flag for
+        staff, a sentence for the organisation); empty before validation."""
+        return self.judgement.notices if self.judgement is not None else []
+
+    def answers(self) -> dict:
+        """What the services store of a valid form: the answers, the register's verdict on
+        them and the flags of the judgement."""
+        return {name: self.cleaned_data[name] for name in SAVED_KEYS if name in self.cleaned_data}
+
+    # -- an existing registration: its change against what is stored --------------------------
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        self.kept_answers = set()
+        if not self.path.existing or self.stored is None:
+            return
+        # A rule judges what is new: an answer left as it is stays, even when today's field
+        # rules would refuse it (a contact wiped by retention, an address of an old format).
+        for name in [name for name in self._errors if name in self.stored]:
+            if not self.fields[name].has_changed(self.stored[name], self[name].data):
+                del self._errors[name]
+                self.cleaned_data[name] = self.stored[name]
+                self.kept_answers.add(name)
+
+    def _get_validation_exclusions(self):
+        # An answer kept as stored is not judged by the model's field rules either.
+        return super()._get_validation_exclusions() | self.kept_answers
+
+    def _changed_answers(self, data: dict) -> frozenset[str]:
+        """The answers this submission changes (every answer for a new registration)."""
+        if self.stored is None:
+            return frozenset(ANSWER_FIELDS)
+        return frozenset(name for name in ANSWER_FIELDS if name in self._errors
+                         or not same_answer(data.get(name), self.stored.get(name)))
+
+    def _touched(self, *names: str) -> bool:
+        """A rule between answers runs when this submission changes one of them."""
+        return bool(self.changed_answers & set(names))
 
     def _register_check(self, number: str) -> KboCheck:
         """What the enterprise register says of the number (one query, or none in an import
@@ -267,14 +345,18 @@ class RegistratieForm(forms.ModelForm):
 
     # -- import mode: one form validates many rows -------------------------------------------
 
-    def rebind(self, data: dict, instance: Registratie) -> "RegistratieForm":
-        """Validate ``data`` for ``instance`` with this same form object (import mode).
+    def rebind(self, data: dict, instance: Registratie, *, path: Path,
+               stored: dict | None = None) -> "RegistratieForm":
+        """Validate ``data`` for ``instance`` with this same form object (an import's rows).
 
         Building a form copies and configures its 35 fields; an import of 20,000 rows does
         that once and re-binds here. Every rule still runs: ``is_valid()`` cleans from scratch.
+        ``stored``: the stored answers of an existing registration (``stored_answers``).
         """
         self.data, self.files, self.is_bound = data, {}, True
         self.instance = instance
+        self.path, self.stored = path, stored
+        self.judgement, self.changed_answers, self.kept_answers = None, frozenset(), set()
         self._errors = None
         return self
 
@@ -290,7 +372,8 @@ class RegistratieForm(forms.ModelForm):
 
     def _require_when(self, field, value, dependent, message):
         if self.cleaned_data.get(field) == value and not self.cleaned_data.get(dependent,
-                                                                              "").strip():
+                                                                              "").strip() \
+                and self._touched(field, dependent):
             self.add_error(dependent, forms.ValidationError(message, code="required"))
 
     def validate_unique(self):
@@ -324,6 +407,8 @@ class PubliekRegistratieForm(RegistratieForm):
     RegistratieForm without them.
     """
 
+    path = Path.FORM
+
     # Hidden from people and screen readers (formulier.html); bots fill in whatever is there.
     faxnummer = forms.CharField(label=_("Faxnummer (laat dit veld leeg)"), required=False,
                                 max_length=100)
@@ -354,6 +439,22 @@ class PubliekRegistratieForm(RegistratieForm):
         # Saved, but staff see that nobody did the work (services.registratie_submit).
         data["vlaggen"] = [Vlag.ZONDER_SPAMCONTROLE.value] if outcome is Uitkomst.ONTBREEKT else []
         return data
+
+
+# What a valid form hands the services to store (RegistratieForm.answers).
+SAVED_KEYS = (*ANSWER_FIELDS, *REGISTER_FIELDS, eligibility.JUDGEMENT_FLAGS_KEY)
+
+
+def stored_answers(registratie: Registratie) -> dict:
+    """A registration's answers as stored, to hold a change against."""
+    return {name: getattr(registratie, name) for name in ANSWER_FIELDS}
+
+
+def same_answer(new, old) -> bool:
+    """Whether a cleaned answer is the stored one (lists in any order, None and "" alike)."""
+    if isinstance(new, (list, tuple)) or isinstance(old, (list, tuple)):
+        return sorted(new or ()) == sorted(old or ())
+    return (new if new is not None else "") == (old if old is not None else "")
 
 
 def _no_constraint_queries(exclude=None) -> None:

@@ -183,13 +183,23 @@ class Registratie(models.Model):
             type_organisatie=self.type_organisatie,
             aandeel_kleine_ondernemingen=self.aandeel_kleine_ondernemingen,
             kbo_controle=self.kbo_controle, kbo_bevindingen=self.kbo_bevindingen,
-        ) + eligibility.submission_flags(self.vlaggen)
+        ) + eligibility.kept_flags(self.vlaggen)
 
     def apply_register_verdict(self, verdict) -> None:
         """Record what the enterprise register said (eligibility.RegisterVerdict)."""
         self.kbo_controle = verdict.controle
         self.kbo_bevindingen = list(verdict.bevindingen)
         self.kbo_snapshot_datum = verdict.snapshot_datum
+
+    def apply_judgement(self, judgement) -> None:
+        """Record a judgement of the stored answers (eligibility.Judgement): the register's
+        verdict and the flags of the rules it kept rather than refused."""
+        self.apply_register_verdict(judgement.verdict)
+        self.set_judgement_flags(judgement.flags)
+
+    def set_judgement_flags(self, flags) -> None:
+        self.vlaggen = [flag for flag in self.vlaggen or ()
+                        if flag not in eligibility.JUDGEMENT_FLAGS] + list(flags)
 
     @property
     def ondernemingsnummer_opgemaakt(self) -> str:

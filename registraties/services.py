@@ -66,6 +66,8 @@ def apply_answers(registratie: Registratie, data: dict) -> None:
             if value is None and name not in _NULLABLE_ANSWERS:
                 value = ""
             setattr(registratie, name, value)
+    if eligibility.JUDGEMENT_FLAGS_KEY in data:
+        registratie.set_judgement_flags(data[eligibility.JUDGEMENT_FLAGS_KEY])
     registratie.refresh_derived()
 
 
@@ -109,20 +111,33 @@ def registratie_update(*, registratie: Registratie, data: dict,
     The history row carries ``reason``; through the public link there is no user, so the
     reason is what marks the change as made by the organisation. Only answers and what
     derives from them are written, on the freshly locked row: a status a reviewer set
-    meanwhile, or a renewed edit link, is never overwritten by a stale copy.
+    meanwhile, or a renewed edit link, is never overwritten by a stale copy. Nothing is
+    written when nothing changes, and only a changed answer sends a decision back to review
+    (``registratie.changed_answers`` names them afterwards).
     """
+    fields = [*ANSWER_FIELDS, *DERIVED_FIELDS]
     try:
         with transaction.atomic():
             fresh = Registratie.objects.select_for_update().get(pk=registratie.pk)
+            before = {name: getattr(fresh, name) for name in fields}
             apply_answers(fresh, data)
-            fresh._change_reason = reason
-            fresh.save(update_fields=[*ANSWER_FIELDS, *DERIVED_FIELDS, "gewijzigd_op"])
+            changed = [name for name in fields if _differs(getattr(fresh, name), before[name])]
+            if changed:
+                fresh._change_reason = reason
+                fresh.save(update_fields=[*fields, "gewijzigd_op"])
     except IntegrityError as exc:
         raise DuplicateRegistration from exc
     registratie.refresh_from_db()
-    if reason == BY_ORGANISATION:
+    registratie.changed_answers = [name for name in changed if name in ANSWER_FIELDS]
+    if reason == BY_ORGANISATION and registratie.changed_answers:
         review.registratie_reopen_after_edit(registratie=registratie)
     return registratie
+
+
+def _differs(new, old) -> bool:
+    if isinstance(new, list) or isinstance(old, list):
+        return sorted(new or []) != sorted(old or [])
+    return new != old
 
 
 def registratie_for_token(token: str) -> Registratie | None:
@@ -408,7 +423,8 @@ def registraties_recheck_register(*, registraties: QuerySet, user=None) -> Regis
 
     A registration whose verdict changed (KBO-controle, findings, and so its flags) is saved
     with a history row saying so; one whose verdict stayed only gets the new snapshot date.
-    Nothing is refused here: what the form would refuse now becomes a flag for staff. Rows
+    Nothing is refused here (eligibility.TABLE, the re-check): what the form would refuse now
+    becomes a flag for staff. Rows
     are locked while they are judged, so a concurrent edit is never overwritten. Queries: a
     few for the whole set, however many registrations it holds.
     """
@@ -420,11 +436,10 @@ def registraties_recheck_register(*, registraties: QuerySet, user=None) -> Regis
         judged, dated = [], []
         for row in rows:
             before = (row.kbo_controle, list(row.kbo_bevindingen), list(row.vlaggen))
-            verdict = eligibility.register_verdict(
-                check=lookup.check(row.ondernemingsnummer),
-                postcode=eligibility.parse_postcode(row.postcode), rechtsvorm=row.rechtsvorm)
+            judgement = eligibility.judge_stored(row, path=eligibility.Path.RECHECK,
+                                                 check=lookup.check(row.ondernemingsnummer))
             snapshot = row.kbo_snapshot_datum
-            row.apply_register_verdict(verdict)
+            row.apply_judgement(judgement)
             row.refresh_derived()
             if (row.kbo_controle, list(row.kbo_bevindingen), list(row.vlaggen)) != before:
                 row.gewijzigd_op = now

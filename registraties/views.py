@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,15 +16,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
+from kbo.selectors import kbo_check
 from portaal import pagecache
 from portaal.ratelimits import seconds_to_wait
 from portaal.views import too_many_requests_page
 from verkenning.models import Ronde
 from verkenning.views import RondeContextMixin
 
-from . import mails, ondernemingsnummer, services, spamcontrole
-from .forms import MSG_DUPLICATE, LinkKwijtForm, PubliekRegistratieForm, RegistratieForm
+from . import eligibility, mails, ondernemingsnummer, services, spamcontrole
+from .eligibility import Path
+from .forms import (
+    LinkKwijtForm,
+    PubliekRegistratieForm,
+    RegistratieForm,
+    duplicate_message,
+    same_answer,
+    stored_answers,
+)
 from .models import Registratie
+from .questions import ANSWER_FIELDS
 from .selectors import registratie_answer_sections
 
 # The confirmation shows contact details: on a shared computer it must not stay readable.
@@ -33,27 +43,36 @@ CONFIRMATION_SECONDS = 30 * 60
 # session: a submission then needs no session row (two queries less per POST).
 CONFIRMATION_COOKIE = "laatste_registratie"
 CONFIRMATION_SALT = "registraties.bevestiging"
+# The cookie's value after an edit through the link: "<pk>.gewijzigd" (no mail was sent then).
+EDITED = "gewijzigd"
 
 
-def remember_for_confirmation(response, registratie):
+def remember_for_confirmation(response, registratie, *, edited: bool = False):
     """Let this browser see ``registratie``'s confirmation for half an hour."""
+    value = f"{registratie.pk}.{EDITED}" if edited else str(registratie.pk)
     response.set_signed_cookie(
-        CONFIRMATION_COOKIE, str(registratie.pk), salt=CONFIRMATION_SALT,
+        CONFIRMATION_COOKIE, value, salt=CONFIRMATION_SALT,
         max_age=CONFIRMATION_SECONDS, path=reverse("registraties:formulier"),
         secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
     return response
 
 
+def _confirmation_cookie(request) -> tuple[int | None, bool]:
+    value = request.get_signed_cookie(CONFIRMATION_COOKIE, default=None, salt=CONFIRMATION_SALT,
+                                      max_age=CONFIRMATION_SECONDS) or ""
+    pk, _dot, mark = value.partition(".")
+    return (int(pk) if pk.isdigit() else None), mark == EDITED
+
+
 def recent_registratie_pk(request) -> int | None:
     """The registration this browser saved in the last half hour (signed, so not forged)."""
-    value = request.get_signed_cookie(CONFIRMATION_COOKIE, default=None, salt=CONFIRMATION_SALT,
-                                      max_age=CONFIRMATION_SECONDS)
-    return int(value) if value and value.isdigit() else None
+    return _confirmation_cookie(request)[0]
 
 
-def confirmation_redirect(registratie):
+def confirmation_redirect(registratie, *, edited: bool = False):
     return remember_for_confirmation(
-        HttpResponseRedirect(reverse("registraties:bevestiging"), status=303), registratie)
+        HttpResponseRedirect(reverse("registraties:bevestiging"), status=303), registratie,
+        edited=edited)
 
 
 # POSTs per client address (settings.RATELIMIT_*; the count lives in the shared cache).
@@ -102,19 +121,34 @@ class InteresseView(RondeContextMixin, FormView):
 
     def form_invalid(self, form):
         # A double click sends the form twice; the second finds the first one's registration.
-        # When this browser just saved it, the visitor sees that confirmation, not an error.
-        if form.is_duplicate and self._just_registered_here(form):
+        # When this browser just saved it with the very same answers, the visitor sees that
+        # confirmation; other answers get "already registered" and the way to the edit link.
+        if self._double_click(form):
             return HttpResponseRedirect(reverse("registraties:bevestiging"), status=303)
         return super().form_invalid(form)
 
-    def _just_registered_here(self, form) -> bool:
+    def _double_click(self, form) -> bool:
+        """The same answers as the registration this browser just saved, sent again."""
         pk = recent_registratie_pk(self.request)
-        if not pk:
+        errors = form.errors.as_data()
+        # Only "already registered" and a spent spam check: what a second click brings.
+        if not pk or set(errors) - {"ondernemingsnummer", NON_FIELD_ERRORS} or any(
+                error.code not in ("dubbel", "spamcontrole_hergebruikt")
+                for error in [*errors.get("ondernemingsnummer", []),
+                              *errors.get(NON_FIELD_ERRORS, [])]):
             return False
-        # The duplicate error took the number out of cleaned_data; it was valid to get there.
-        number = ondernemingsnummer.normalise(form.data.get("ondernemingsnummer", ""))
-        return Registratie.objects.filter(pk=pk, ronde=self.get_ronde(),
-                                          ondernemingsnummer=number).exists()
+        try:
+            # The duplicate error took the number out of cleaned_data; it was valid to get there.
+            number = ondernemingsnummer.normalise(form.data.get("ondernemingsnummer", ""))
+        except ValidationError:
+            return False
+        registratie = Registratie.objects.filter(pk=pk, ronde=self.get_ronde(),
+                                                 ondernemingsnummer=number).first()
+        if registratie is None:
+            return False
+        stored = stored_answers(registratie)
+        return all(same_answer(form.cleaned_data.get(name), stored[name])
+                   for name in ANSWER_FIELDS if name != "ondernemingsnummer")
 
     def render_closed(self):
         # A round that has yet to open is never "current"; tell the visitor when it opens.
@@ -135,7 +169,8 @@ class InteresseView(RondeContextMixin, FormView):
             registratie = services.registratie_submit(
                 ronde=self.get_ronde(), data=form.cleaned_data, on_saved=queue_mails).registratie
         except services.DuplicateRegistration:
-            form.add_error("ondernemingsnummer", ValidationError(MSG_DUPLICATE, code="dubbel"))
+            form.add_error("ondernemingsnummer", ValidationError(duplicate_message(form.path),
+                                                                 code="dubbel"))
             return self.form_invalid(form)
         except services.RoundClosed:
             return self.render_closed()
@@ -150,10 +185,12 @@ class BevestigingView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pk = recent_registratie_pk(self.request)
+        pk, edited = _confirmation_cookie(self.request)
         registratie = (Registratie.objects.select_related("ronde").filter(pk=pk).first()
                        if pk else None)
         context["registratie"] = registratie
+        # After an edit through the link no mail goes out: the page says the changes are saved.
+        context["gewijzigd"] = edited
         context["ronde"] = registratie.ronde if registratie else None
         context["answer_sections"] = registratie_answer_sections(registratie) \
             if registratie else []
@@ -195,24 +232,36 @@ class WijzigenView(View):
     def _render(self, form, status=200):
         sections = [{"template": section.template, **section.context(self.registratie)}
                     for section in EDIT_PAGE_SECTIONS]
+        # What the rules keep rather than refuse (the register's remarks, a condition to look
+        # at): told calmly, never a lock on the organisation's own answers.
+        notices = form.notices if form.is_bound else eligibility.judge_stored(
+            self.registratie, path=Path.EDIT_LINK,
+            check=kbo_check(self.registratie.ondernemingsnummer)).notices
         return render(self.request, self.template_name,
                       {"form": form, "registratie": self.registratie,
-                       "ronde": self.registratie.ronde, "sections": sections}, status=status)
+                       "ronde": self.registratie.ronde, "sections": sections,
+                       "notices": eligibility.notice_text(notices)}, status=status)
 
     def get(self, request):
-        return self._render(RegistratieForm(instance=self.registratie))
+        return self._render(RegistratieForm(instance=self.registratie, path=Path.EDIT_LINK))
 
     def post(self, request):
-        form = RegistratieForm(request.POST, instance=self.registratie)
+        form = RegistratieForm(request.POST, instance=self.registratie, path=Path.EDIT_LINK)
         if not form.is_valid():
             return self._render(form)
         try:
-            services.registratie_update(registratie=self.registratie, data=form.cleaned_data)
+            services.registratie_update(registratie=self.registratie, data=form.answers())
         except services.DuplicateRegistration:
-            form.add_error("ondernemingsnummer", ValidationError(MSG_DUPLICATE, code="dubbel"))
+            form.add_error("ondernemingsnummer", ValidationError(duplicate_message(form.path),
+                                                                 code="dubbel"))
             return self._render(form)
-        messages.success(request, _("Uw wijzigingen zijn bewaard."))
-        return confirmation_redirect(self.registratie)
+        if self.registratie.changed_answers:
+            messages.success(request, _("Uw wijzigingen zijn bewaard."))
+        else:
+            messages.info(request, _("U wijzigde niets: uw registratie blijft zoals ze was."))
+        if form.notices:
+            messages.info(request, " ".join(eligibility.notice_text(form.notices)))
+        return confirmation_redirect(self.registratie, edited=True)
 
 
 class LinkKwijtView(RondeContextMixin, FormView):

@@ -53,7 +53,8 @@ def _empty_cache():
 @pytest.fixture
 def kbo_register(db):
     """A loaded enterprise register (snapshot of 30/04/2026) holding one Flemish vzw,
-    0417.497.106 "Bouwfonds Vlaanderen"; call it to add more enterprises."""
+    0417.497.106 "Bouwfonds Test" (the name form_data() declares, as "Bouwfonds Test vzw"); call
+    it to add more enterprises."""
     from datetime import date
 
     from kbo.models import Onderneming, Snapshot
@@ -62,7 +63,7 @@ def kbo_register(db):
 
     def enterprise(number="0417497106", **overrides):
         values = {"actief": True, "rechtspersoon": True, "rechtsvorm_code": "017",
-                  "rechtsvorm": "Vereniging zonder winstoogmerk", "naam": "Bouwfonds Vlaanderen",
+                  "rechtsvorm": "Vereniging zonder winstoogmerk", "naam": "Bouwfonds Test",
                   "naam_taal": "2", "postcode": "9000", "gemeente": "Gent",
                   "straat": "Kouter 1", "land": "", **overrides}
         return Onderneming.objects.create(ondernemingsnummer=number, **values)

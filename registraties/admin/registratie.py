@@ -15,9 +15,10 @@ from portaal.admin import DutchHistoryAdmin
 
 from .. import ondernemingsnummer, services
 from ..constants import Vlag
+from ..eligibility import Path
 from ..forms import RegistratieForm
-from ..models import REGISTER_FIELDS, Registratie
-from ..questions import ANSWER_FIELDS, SECTIONS
+from ..models import Registratie
+from ..questions import SECTIONS
 from ..selectors import registratie_answer_sections
 from .excel import ExcelAdminMixin
 from .filters import (
@@ -45,6 +46,8 @@ VLAG_SHORT = {
     Vlag.KBO_NIET_GEVONDEN: _("Niet in KBO"),
     Vlag.KBO_ZETEL: _("Zetel ≠ KBO"),
     Vlag.KBO_RECHTSVORM: _("Rechtsvorm ≠ KBO"),
+    Vlag.KBO_NAAM: _("Naam ≠ KBO"),
+    Vlag.VOORWAARDE: _("Voorwaarde?"),
 }
 
 
@@ -60,7 +63,10 @@ class DetailPanel:
 
 
 class RegistratieAdminForm(RegistratieForm):
-    """The public form's rules (eligibility, enterprise number, duplicates) for staff edits."""
+    """The public form's rules (eligibility, enterprise number, duplicates) for staff edits:
+    what an edit changes is judged, what it leaves as it was is kept (eligibility.TABLE)."""
+
+    path = Path.STAFF_EDIT
 
 
 @admin.register(Registratie)
@@ -216,9 +222,11 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in (*ANSWER_FIELDS, *REGISTER_FIELDS)
-                if name in form.cleaned_data}
-        services.registratie_update(registratie=obj, data=data, reason=STAFF_EDIT_REASON)
+        services.registratie_update(registratie=obj, data=form.answers(), reason=STAFF_EDIT_REASON)
+        if form.notices:
+            messages.warning(request, _("Bewaard met deze aandachtspunten, die deze wijziging niet "
+                                        "veroorzaakte: %(punten)s.") % {
+                "punten": "; ".join(dict.fromkeys(notice.label for notice in form.notices))})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         registratie = self.get_object(request, object_id)

@@ -66,8 +66,10 @@ def register_comparison(registratie, check, verdict) -> dict:
     if entry is not None:
         declared_form = registratie.get_rechtsvorm_display()
         place = " ".join(filter(None, [entry.postcode, entry.gemeente]))
+        names = list(dict.fromkeys(entry.namen or (entry.naam,)))
         rows = [
-            (_("Naam"), registratie.naam, entry.naam, False),
+            (_("Naam"), registratie.naam, " · ".join(names) or "–",
+             KboBevinding.NAAM_VERSCHILT in verdict.bevindingen),
             (_("Rechtsvorm"), declared_form, entry.rechtsvorm or "–",
              KboBevinding.RECHTSVORM_VERSCHILT in verdict.bevindingen),
             (_("Maatschappelijke zetel"),
@@ -108,14 +110,10 @@ class ReviewAdminMixin:
         """The panel's conditions (judged on the register as loaded now), the register's data
         beside what was declared, flags, forms, status log and notes."""
         check = kbo_check(registratie.ondernemingsnummer)
-        verdict, refusals = eligibility.judge(
-            check=check,
-            rechtsvorm=registratie.rechtsvorm,
-            postcode=eligibility.parse_postcode(registratie.postcode),
-            werking_vlaanderen=registratie.werking_vlaanderen,
-            toelichting_werking=registratie.toelichting_werking,
-            bereid_tot_partnerschap=registratie.bereid_tot_partnerschap,
-        )
+        # As a re-check judges it: nothing is refused here, every unmet condition is shown.
+        judgement = eligibility.judge_stored(registratie, path=eligibility.Path.RECHECK,
+                                             check=check)
+        verdict, refusals = judgement.verdict, [notice.refusal for notice in judgement.notices]
         asked = request.GET.get("status")
         initial_status = asked if asked in RegistratieStatus.values \
             else review.suggested_status(registratie.status)

@@ -1,9 +1,12 @@
 """Import of registrations from an .xlsx file: every row through the form's rules, all or nothing.
 
-The file is read by ``reader.py`` (limits first, streaming); one RegistratieForm in import
-mode validates every row (``RegistratieForm.rebind``) and ``services.registraties_bulk_submit``
-saves them all in one transaction. The admin runs this in the worker (``tasks.py``); the
-command ``import_registraties`` runs it in its own process.
+The file is read by ``reader.py`` (limits first, streaming). A row whose cells read exactly
+as our own export writes the stored registration is unchanged: not judged, nothing written.
+Every other row goes through one RegistratieForm (``RegistratieForm.rebind``), as a new
+registration or as a change of the stored one (eligibility.TABLE: a change is refused only
+for what it introduces), and ``services.registraties_bulk_submit`` saves them all in one
+transaction. The admin runs this in the worker (``tasks.py``); the command
+``import_registraties`` runs it in its own process.
 """
 import json
 import zlib
@@ -22,21 +25,25 @@ from portaal.excel import restore
 from verkenning.models import Ronde
 
 from .. import ondernemingsnummer
+from ..eligibility import Path
 from ..forms import RegistratieForm
-from ..models import REGISTER_FIELDS, Registratie
+from ..models import Registratie
 from ..questions import ANSWER_FIELDS
 from ..services import DuplicateRegistration, registraties_bulk_submit
 from .columns import RegistratieResource
 from .reader import MAX_ROWS, ImportFileError, QuotedText, iter_rows
 
-__all__ = ["IMPORT_REASON", "MAX_ROWS", "NEW", "UNCHANGED", "UPDATE", "ImportFileError",
-           "ImportResult", "RowResult", "read_rows", "registraties_import"]
+__all__ = ["ERROR", "IMPORT_REASON", "MAX_ROWS", "NEW", "UNCHANGED", "UPDATE", "ImportFileError",
+           "ImportResult", "RowResult", "read_rows", "registraties_import", "strip_values"]
 
 IMPORT_REASON = "Geïmporteerd uit Excel"
 
-NEW, UPDATE, UNCHANGED = "nieuw", "wijziging", "ongewijzigd"
+NEW, UPDATE, UNCHANGED, ERROR = "nieuw", "wijziging", "ongewijzigd", "fout"
 ACTION_LABELS = {NEW: gettext_lazy("nieuw"), UPDATE: gettext_lazy("wijziging"),
-                 UNCHANGED: gettext_lazy("ongewijzigd")}
+                 UNCHANGED: gettext_lazy("ongewijzigd"),
+                 ERROR: gettext_lazy("niet te importeren")}
+# A changed answer's old and new value as the preview shows them (cut off beyond this).
+SHOWN_CHARS = 120
 
 
 @dataclass(slots=True)
@@ -46,19 +53,27 @@ class RowResult:
     ondernemingsnummer: str
     action: str = NEW
     errors: list[str] = field(default_factory=list)
+    # Per changed answer of an existing registration: [column, old, new] (the values are
+    # wiped with the file, ``strip_values``).
+    changes: list[list[str]] = field(default_factory=list)
+    # What the rules kept rather than refused on a change: flags for staff to look at.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS[self.action])
 
     def as_json(self) -> list:
-        return [self.number, self.naam, self.ondernemingsnummer, self.action, self.errors]
+        return [self.number, self.naam, self.ondernemingsnummer, self.action, self.errors,
+                self.changes, self.notes]
 
     @classmethod
     def from_json(cls, item: list) -> "RowResult":
-        number, naam, nummer, action, errors = item
+        number, naam, nummer, action, errors, *rest = item
+        changes, notes = (list(rest) + [[], []])[:2]
         return cls(number=number, naam=naam, ondernemingsnummer=nummer, action=action,
-                   errors=list(errors))
+                   errors=list(errors), changes=[list(change) for change in changes],
+                   notes=list(notes))
 
 
 @dataclass
@@ -89,7 +104,7 @@ class ImportResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {action: self.count(action) for action in (NEW, UPDATE, UNCHANGED)}
+        return {action: self.count(action) for action in (NEW, UPDATE, UNCHANGED, ERROR)}
 
     def as_json(self) -> dict:
         """What the worker stores for the page (Importbestand.resultaat); no answers."""
@@ -100,6 +115,17 @@ class ImportResult:
     def from_json(cls, data: dict) -> "ImportResult":
         return cls(rows=[RowResult.from_json(item) for item in data.get("rows", [])],
                    file_errors=list(data.get("file_errors", [])), saved=bool(data.get("saved")))
+
+
+def strip_values(resultaat: dict) -> dict:
+    """A stored result without the answers it showed (old → new): kept no longer than the
+    file itself; which columns changed stays."""
+    rows = []
+    for item in resultaat.get("rows", []):
+        row = RowResult.from_json(item)
+        row.changes = [[change[0], "", ""] for change in row.changes]
+        rows.append(row.as_json())
+    return {**resultaat, "rows": rows}
 
 
 def read_rows(source: bytes) -> tuple[list[str], Iterator[tuple[int, list]]]:
@@ -122,15 +148,18 @@ def _form_value(value):
     return value
 
 
-def _unchanged(stored: dict, cleaned: dict) -> bool:
-    for name in ANSWER_FIELDS:
-        new, old = cleaned.get(name), stored[name]
-        if isinstance(old, list):
-            if sorted(new or []) != sorted(old):
-                return False
-        elif (new if new is not None else "") != (old if old is not None else ""):
-            return False
-    return True
+def _as_exported(render, clean):
+    """A stored answer as our export writes it and the reader gives it back: the cell an
+    unchanged row holds (a text as it is; "" is an empty cell)."""
+    def cell(value):
+        written = render(value)
+        return clean(None if written in (None, "") else written)
+    return cell
+
+
+def _shown(value) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
 
 
 # Progress is reported (and stored by the worker) every this many rows.
@@ -171,11 +200,16 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
     # Which column feeds which answer, and how its cell is read: decided once, not per row.
     readers = [(i, columns[h].attribute, columns[h].widget.clean)
                for i, h in enumerate(headers) if h in columns]
+    # How a stored answer reads back from our own export, and how the preview shows a value.
+    exported = {attribute: _as_exported(columns[label_of_field[attribute]].widget.render, clean)
+                for _i, attribute, clean in readers}
+    shown = {f.attribute: f.widget.render for f in columns.values()}
     # The round's numbers as plain pairs (a few MB for 20,000); the stored answers are read
     # only for the rows at hand, a chunk at a time, as tuples: memory stays flat.
     known = dict(Registratie.objects.filter(ronde=ronde).values_list("ondernemingsnummer", "pk"))
     register = KboLookup()
-    form = RegistratieForm(ronde=ronde, known_numbers=known, register=register)
+    form = RegistratieForm(ronde=ronde, path=Path.IMPORT_NEW, known_numbers=known,
+                           register=register)
     blank = Registratie(ronde=ronde)  # copied for each row: cheaper than Model.__init__
     seen: dict[str, int] = {}
     results = []
@@ -199,36 +233,50 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
         for number, parsed, pk in parsed_rows:
             result = RowResult(number=number, naam=str(parsed.get("naam", "")),
                                ondernemingsnummer=str(parsed.get("ondernemingsnummer", "")))
-            stored = stored_of.get(pk, {})
-            data = dict(stored)  # columns missing from the file keep their stored value
-            data.update(parsed)
-            # A fresh copy: the form writes the row's answers onto its instance.
-            if form.rebind(data, _copy(blank, pk=pk)).is_valid():
-                key = form.cleaned_data["ondernemingsnummer"]
+            stored = stored_of.get(pk)
+            # The answers whose cells differ from what our export writes for the stored ones.
+            differ = [attribute for attribute, value in parsed.items()
+                      if stored is None or exported[attribute](stored[attribute]) != value]
+            answers, changed = None, []
+            if stored is not None and not differ:
+                # Exactly as exported: not judged at all (eligibility.TABLE), nothing written.
+                key, result.action = stored["ondernemingsnummer"], UNCHANGED
+            else:
+                data = dict(stored or {})  # columns missing from the file keep their stored value
+                data.update(parsed)
+                path = Path.IMPORT_NEW if stored is None else Path.IMPORT_CHANGED
+                # A fresh copy: the form writes the row's answers onto its instance.
+                valid = form.rebind(data, _copy(blank, pk=pk), path=path, stored=stored).is_valid()
+                key = form.cleaned_data.get("ondernemingsnummer")
+                if stored is not None:
+                    changed = [attribute for attribute in differ if attribute in form.changed_answers]
+                    result.changes = [
+                        [label_of_field[attribute], _shown(shown[attribute](stored[attribute])),
+                         _shown(shown[attribute](form.cleaned_data[attribute])
+                                if attribute in form.cleaned_data else data[attribute])]
+                        for attribute in changed]
+                    result.notes = list(dict.fromkeys(notice.label for notice in form.notices))
+                if valid:
+                    result.action = NEW if stored is None else UPDATE if changed else UNCHANGED
+                    answers = form.answers()
+                else:
+                    for name, messages in form.errors.items():
+                        label = label_of_field.get(name) or name
+                        result.errors.extend(f"{label}: {message}" for message in messages)
+            if key:
                 if key in seen:
                     result.errors.append(
                         _("%(kolom)s: dit ondernemingsnummer staat ook al in rij %(rij)s; elke "
                           "organisatie mag maar één keer in het bestand staan.")
                         % {"kolom": key_header, "rij": seen[key]})
                 seen[key] = number
-                if pk is None:
-                    result.action = NEW
+            if result.errors:
+                result.action = ERROR
+            elif not dry_run and result.action in (NEW, UPDATE):
+                if result.action == NEW:
+                    new.append(answers)
                 else:
-                    result.action = UNCHANGED if _unchanged(stored, form.cleaned_data) \
-                        else UPDATE
-                if not dry_run and not result.errors and result.action != UNCHANGED:
-                    answers = {name: form.cleaned_data[name]
-                               for name in (*ANSWER_FIELDS, *REGISTER_FIELDS)
-                               if name in form.cleaned_data}
-                    if result.action == NEW:
-                        new.append(answers)
-                    else:
-                        updates.append([pk, answers])
-            else:
-                result.action = UPDATE if pk is not None else NEW
-                for name, messages in form.errors.items():
-                    label = label_of_field.get(name) or name
-                    result.errors.extend(f"{label}: {message}" for message in messages)
+                    updates.append([pk, answers])
             results.append(result)
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:

@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from registraties.excel.imports import IMPORT_REASON, NEW
+from registraties.excel.imports import ERROR, IMPORT_REASON
 from registraties.models import Importbestand, ImportStatus, Registratie
 from tests.berichten.helpers import DATABASE_TASKS, run_worker
 from tests.excel.test_admin import GOOD, HEADER, XLSX, import_file
@@ -106,7 +106,7 @@ def test_a_preview_with_errors_keeps_no_file_and_cannot_be_confirmed(client, coo
     bestand = Importbestand.objects.get()
     assert bestand.status == ImportStatus.VOORVERTOOND
     assert bytes(bestand.inhoud) == b""
-    assert [row[3] for row in bestand.resultaat["rows"]] == [NEW]
+    assert [row[3] for row in bestand.resultaat["rows"]] == [ERROR]
     client.post(uploaded.url, {"bevestigen": "1"})
     assert not Registratie.objects.exists()
 

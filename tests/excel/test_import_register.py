@@ -20,8 +20,9 @@ def test_an_unknown_number_in_a_loaded_register_refuses_the_whole_file(open_rond
 
 
 def test_rows_known_to_the_register_are_saved_as_verified(open_ronde, kbo_register):
-    result = registraties_import(ronde=open_ronde, source=sheet_with_rows([new_row()]),
-                                 dry_run=False)
+    # The name as the register knows it ("Bouwfonds Test"), written with its legal form.
+    row = new_row(**{"Naam organisatie": "Bouwfonds Test vzw"})
+    result = registraties_import(ronde=open_ronde, source=sheet_with_rows([row]), dry_run=False)
     assert not any(row.errors for row in result.rows)
     assert Registratie.objects.get().kbo_controle == KboControle.GEVERIFIEERD
 

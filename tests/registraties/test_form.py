@@ -20,8 +20,8 @@ MSG_VORM = ("Geef een Belgisch ondernemingsnummer van tien cijfers, bijvoorbeeld
 MSG_CONTROLE = ("Dit ondernemingsnummer bestaat niet: het controlegetal klopt niet. Kijk het na in de "
                 "Kruispuntbank van Ondernemingen (KBO).")
 MSG_DUBBEL = ("Uw organisatie heeft zich voor deze ronde al geregistreerd met dit ondernemingsnummer. "
-              "Gebruik de wijzigingslink uit uw bevestigingsmail om uw antwoorden aan te passen, of "
-              "vraag een nieuwe link aan via 'Link kwijt?'.")
+              "Gebruik de wijzigingslink uit uw bevestigingsmail om uw antwoorden aan te passen. "
+              '<a href="/interesse/link-kwijt/">Link kwijt? Vraag een nieuwe wijzigingslink aan.</a>')
 
 
 def post(client, **overrides):
@@ -451,7 +451,8 @@ def test_same_enterprise_number_twice_in_a_round_is_refused_with_a_way_to_edit(c
     assert response.context["form"].errors["ondernemingsnummer"] == [MSG_DUBBEL]
     html = response.content.decode()
     assert 'id="foutoverzicht"' in html
-    assert 'href="/interesse/link-kwijt/"' in html
+    # The message itself, on the number field and in the summary, links to "Link kwijt?".
+    assert html.count(MSG_DUBBEL) == 2
     assert Registratie.objects.count() == 1
 
 

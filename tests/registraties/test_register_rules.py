@@ -29,7 +29,8 @@ NOT_IN_REGISTER = KboCheck(loaded=True, entry=None, snapshot_datum=SNAPSHOT)
 def judge(check, **answers):
     values = {"rechtsvorm": "vzw", "postcode": 9000, "werking_vlaanderen": True,
               "toelichting_werking": "", "bereid_tot_partnerschap": True, **answers}
-    return eligibility.judge(check=check, **values)
+    judgement = eligibility.judge(path=eligibility.Path.FORM, check=check, **values)
+    return judgement.verdict, judgement.refusals
 
 
 def test_without_register_data_the_typed_answers_are_judged_and_nothing_is_verified():

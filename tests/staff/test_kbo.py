@@ -30,7 +30,7 @@ def test_the_detail_page_shows_the_register_beside_the_declaration_with_its_date
                                    postcode="2000", gemeente="Antwerpen", straat="Meir 1")
     html = detail(reviewer_client, registratie)
     assert "Volgens de KBO-gegevens van 30/04/2026" in html
-    assert "Bouwfonds Vlaanderen" in html and "Kouter 1, 9000 Gent" in html
+    assert "Bouwfonds Test" in html and "Kouter 1, 9000 Gent" in html
     assert "Meir 1, 2000 Antwerpen" in html
     assert "≠ Kouter 1, 9000 Gent" in html  # the seat differs: marked
     assert "<strong>verschilt</strong> (de maatschappelijke zetel heeft een andere postcode)" in html
@@ -62,9 +62,9 @@ def test_the_kbo_filter_returns_exactly_the_matching_rows(reviewer_client, open_
 def _round_before_the_register(open_ronde):
     """Three registrations made before any register was loaded."""
     same = make_registratie(open_ronde, ondernemingsnummer="0417497106", postcode="9000",
-                            gemeente="Gent", rechtsvorm="vzw")
+                            gemeente="Gent", rechtsvorm="vzw", naam="Bouwfonds Gent vzw")
     moved = make_registratie(open_ronde, ondernemingsnummer="0403170701", postcode="3500",
-                             gemeente="Hasselt", rechtsvorm="vzw")
+                             gemeente="Hasselt", rechtsvorm="vzw", naam="Metaalunie Limburg")
     gone = make_registratie(open_ronde, ondernemingsnummer="0202239951", postcode="9000",
                             gemeente="Gent")
     assert {r.kbo_controle for r in (same, moved, gone)} == {KboControle.NIET_GEVERIFIEERD}
@@ -74,10 +74,10 @@ def _round_before_the_register(open_ronde):
 def _load_register():
     Snapshot.objects.create(snapshot_datum=date(2026, 5, 31), extract_type="full")
     Onderneming.objects.create(ondernemingsnummer="0417497106", actief=True, rechtspersoon=True,
-                               rechtsvorm="Vereniging zonder winstoogmerk", naam="A",
+                               rechtsvorm="Vereniging zonder winstoogmerk", naam="Bouwfonds Gent",
                                postcode="9000", gemeente="Gent")
     Onderneming.objects.create(ondernemingsnummer="0403170701", actief=True, rechtspersoon=True,
-                               rechtsvorm="Vereniging zonder winstoogmerk", naam="B",
+                               rechtsvorm="Vereniging zonder winstoogmerk", naam="METAALUNIE LIMBURG V.Z.W.",
                                postcode="9000", gemeente="Gent")
 
 
