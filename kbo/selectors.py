@@ -40,7 +40,7 @@ class KboSnapshotInfo:
     aantal_ondernemingen: int
 
 
-def _compact(ondernemingsnummer: str) -> str | None:
+def compact_number(ondernemingsnummer: str) -> str | None:
     """The number as 10 digits from any usual notation; None when it cannot be one."""
     try:
         return vat.validate(ondernemingsnummer)
@@ -66,7 +66,7 @@ def _latest_snapshot():
 
 def kbo_lookup(ondernemingsnummer: str) -> KboEntry | None:
     """The register's entry for a number, in one indexed query; None when unknown or invalid."""
-    if _compact(ondernemingsnummer or "") is None:
+    if compact_number(ondernemingsnummer or "") is None:
         return None  # no query for what cannot be a number
     return kbo_check(ondernemingsnummer).entry
 
@@ -87,7 +87,7 @@ NOT_LOADED = KboCheck(loaded=False, entry=None, snapshot_datum=None)
 def kbo_check(ondernemingsnummer: str) -> KboCheck:
     """The register's answer for one number, in one query (on every submission of the form):
     the latest snapshot, with the number's entry joined to it when there is one."""
-    number = _compact(ondernemingsnummer or "")
+    number = compact_number(ondernemingsnummer or "")
     connection = connections[router.db_for_read(Onderneming)]
     quote = connection.ops.quote_name
     fields = [f for f in Onderneming._meta.concrete_fields]
@@ -126,7 +126,7 @@ class KboLookup:
     def preload(self, numbers) -> None:
         if not self.loaded:
             return
-        wanted = sorted({n for n in map(_compact, numbers) if n} - self._entries.keys())
+        wanted = sorted({n for n in map(compact_number, numbers) if n} - self._entries.keys())
         for start in range(0, len(wanted), self.BATCH):
             batch = wanted[start:start + self.BATCH]
             self._entries.update(dict.fromkeys(batch))
@@ -136,7 +136,7 @@ class KboLookup:
     def check(self, ondernemingsnummer: str) -> KboCheck:
         if not self.loaded:
             return NOT_LOADED
-        number = _compact(ondernemingsnummer or "")
+        number = compact_number(ondernemingsnummer or "")
         if number is not None and number not in self._entries:
             self.preload([number])
         return KboCheck(loaded=True, entry=self._entries.get(number),

@@ -1,4 +1,6 @@
 """The lookup the interest form asks while an enterprise number is typed (JSON)."""
+from collections.abc import Callable
+
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
@@ -6,7 +8,26 @@ from django.views.decorators.http import require_GET
 from portaal.ratelimits import seconds_to_wait
 
 from .layout import format_number
-from .selectors import kbo_lookup
+from .selectors import compact_number, kbo_lookup
+
+# What other apps add to every answer of the lookup, from the number (10 digits, or None when
+# it cannot be one): registraties says whether it already registered in the current round.
+# Registered in their AppConfig.ready(); the register itself knows no other app.
+LookupContribution = Callable[[str | None], dict]
+_contributions: list[LookupContribution] = []
+
+
+def contribute_lookup_answer(contribution: LookupContribution) -> None:
+    if contribution not in _contributions:
+        _contributions.append(contribution)
+
+
+def _contributed(nummer: str) -> dict:
+    number = compact_number(nummer or "")
+    answer = {}
+    for contribution in _contributions:
+        answer.update(contribution(number))
+    return answer
 
 # The register changes once a month; an hour in the visitor's own browser is plenty, and
 # "private" keeps the numbers one visitor typed out of shared caches.
@@ -20,9 +41,10 @@ LOOKUP_RATE = "30/10m"
 
 @require_GET
 def kbo_lookup_json(request, nummer: str):
-    """Name and registered office of a legal person; for anything else (a natural person, an
-    unknown or invalid number, no register loaded) the very same "not found" answer, so the
-    endpoint tells nothing about natural persons."""
+    """Name, registered office and whether it is active, of a legal person; for anything else
+    (a natural person, an unknown or invalid number, no register loaded) the very same "not
+    found" answer, so the endpoint tells nothing about natural persons. Both say what other
+    apps contribute (whether the number registered in the current round: yes or no, never who)."""
     wait = seconds_to_wait(request, group="kbo-opzoeken", rate=LOOKUP_RATE, methods=("GET",))
     if wait is not None:
         # The form then simply offers nothing: the visitor types name and address as before.
@@ -30,8 +52,9 @@ def kbo_lookup_json(request, nummer: str):
         response["Retry-After"] = str(wait)
         return response
     entry = kbo_lookup(nummer)
+    extra = _contributed(nummer)
     if entry is None or not entry.rechtspersoon:
-        response = JsonResponse({"gevonden": False}, status=404)
+        response = JsonResponse({"gevonden": False, **extra}, status=404)
     else:
         response = JsonResponse({
             "gevonden": True,
@@ -41,6 +64,9 @@ def kbo_lookup_json(request, nummer: str):
             "postcode": entry.postcode,
             "gemeente": entry.gemeente,
             "land": entry.land,
+            # A stopped enterprise is not offered to fill in: the form says why.
+            "actief": entry.actief,
+            **extra,
         })
     patch_cache_control(response, private=True, max_age=CACHE_SECONDS)
     return response

@@ -9,12 +9,16 @@ class RegistratiesConfig(AppConfig):
 
     def ready(self):
         from berichten import rendering
+        from kbo.views import contribute_lookup_answer
 
         from . import mails
         from .roles import sync_roles_after_migrate
+        from .selectors import number_registered_now
 
         # The worker writes these mails when it sends them.
         rendering.register(mails.KINDS, mails.render)
+        # The form's KBO lookup also says whether the number already registered.
+        contribute_lookup_answer(number_registered_now)
 
         # Not limited to this app as sender: partnerships migrate later and their
         # permissions must reach the coordinator role too.

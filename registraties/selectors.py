@@ -2,6 +2,7 @@
 from django.utils.text import capfirst
 
 from portaal.history import field_display
+from verkenning.models import Ronde
 
 from .models import Registratie
 from .questions import SECTIONS
@@ -26,3 +27,12 @@ def registratie_answer_sections(registratie: Registratie) -> list[tuple[str, lis
                 if not (q.follow_up and not getattr(registratie, q.name))]
         sections.append((str(section.title), rows))
     return sections
+
+
+def number_registered_now(number: str | None) -> dict:
+    """Whether an enterprise number already registered in the current round: what the KBO
+    lookup adds to its answer (kbo.views.contribute_lookup_answer). Yes or no, never who."""
+    ronde = Ronde.objects.current() if number else None
+    registered = ronde is not None and Registratie.objects.filter(
+        ronde=ronde, ondernemingsnummer=number).exists()
+    return {"geregistreerd": registered}

@@ -18,12 +18,13 @@ from django_tasks import task
 from verkenning.models import Ronde
 
 from ..models import Importbestand, ImportStatus
-from .imports import ImportResult, registraties_import
+from .imports import ImportResult, registraties_import, strip_values
 from .reader import check_file
 
 logger = logging.getLogger(__name__)
 
-# An upload nobody confirmed loses its bytes after this long (they hold personal data).
+# An upload nobody confirmed loses its bytes, and its preview the answers it showed (old →
+# new), after this long: they hold personal data.
 KEEP_UNCONFIRMED = timedelta(days=1)
 
 
@@ -38,11 +39,21 @@ def importbestand_upload(*, ronde: Ronde, user, name: str, content: bytes) -> Im
         ronde=ronde, door=user if user and user.is_authenticated else None,
         bestandsnaam=name[:255], inhoud=content, grootte=len(content),
         sha256=hashlib.sha256(content).hexdigest(), totaal=rows)
-    Importbestand.objects.filter(aangemaakt_op__lt=timezone.now() - KEEP_UNCONFIRMED,
-                                 status__in=[ImportStatus.VOORVERTOOND, ImportStatus.MISLUKT,
-                                             ImportStatus.GEIMPORTEERD]).update(inhoud=b"")
+    _forget_old_uploads()
     importbestand_voorvertonen.enqueue(bestand.pk)
     return bestand
+
+
+def _forget_old_uploads() -> None:
+    """Wipe the bytes and the shown answers of uploads older than KEEP_UNCONFIRMED."""
+    old = Importbestand.objects.filter(
+        aangemaakt_op__lt=timezone.now() - KEEP_UNCONFIRMED,
+        status__in=[ImportStatus.VOORVERTOOND, ImportStatus.MISLUKT, ImportStatus.GEIMPORTEERD])
+    old.update(inhoud=b"")
+    for pk, resultaat in old.filter(resultaat__has_key="rows").values_list("pk", "resultaat"):
+        stripped = strip_values(resultaat)
+        if stripped != resultaat:
+            Importbestand.objects.filter(pk=pk).update(resultaat=stripped)
 
 
 def importbestand_confirm(*, bestand: Importbestand) -> bool:
@@ -85,8 +96,13 @@ def _progress(pk: int):
 
 
 def _finish(bestand: Importbestand, *, status: str, result: ImportResult,
-            wipe: bool) -> None:
-    fields = {"status": status, "resultaat": result.as_json(), "klaar_op": timezone.now(),
+            wipe: bool, keep_values: bool = False) -> None:
+    """Record the result; ``wipe``: the file's bytes go. The answers the preview showed
+    (old → new) go with them, unless ``keep_values``: a preview with errors keeps them for the
+    page that explains the errors (at most KEEP_UNCONFIRMED)."""
+    resultaat = result.as_json()
+    fields = {"status": status, "resultaat": resultaat if keep_values or not wipe
+              else strip_values(resultaat), "klaar_op": timezone.now(),
               "verwerkt": F("totaal") if status != ImportStatus.MISLUKT else F("verwerkt")}
     if wipe:
         fields["inhoud"] = b""
@@ -112,7 +128,8 @@ def run_preview(pk: int) -> None:
         _finish(bestand, status=ImportStatus.MISLUKT, result=_crashed(bestand), wipe=True)
         raise
     # A preview with errors can never be confirmed: its bytes are no longer needed.
-    _finish(bestand, status=ImportStatus.VOORVERTOOND, result=result, wipe=result.has_errors)
+    _finish(bestand, status=ImportStatus.VOORVERTOOND, result=result, wipe=result.has_errors,
+            keep_values=True)
 
 
 def run_import(pk: int) -> None:

@@ -1,6 +1,8 @@
 // Once a valid enterprise number is typed, offers the name and registered office that the
 // enterprise register (KBO) knows for it: "Is dit uw organisatie?". Nothing is filled in
-// without the visitor's click, and without JavaScript the form works as before.
+// without the visitor's click, and without JavaScript the form works as before. A stopped
+// enterprise is not offered, and a number that already registered in this round points to
+// the edit link ("Link kwijt?"): both say why, before the visitor fills in the rest.
 // The texts come from the page (data-kbo-* on the form), so they are translated with it.
 (function () {
   "use strict";
@@ -52,7 +54,13 @@
     no.textContent = text(form, "nee");
     buttons.appendChild(yes);
     buttons.appendChild(no);
+    var link = document.createElement("a");
+    link.className = "alert-link";
+    link.href = text(form, "link-kwijt");
+    link.textContent = text(form, "link-kwijt-tekst");
+    link.hidden = true;
     box.appendChild(message);
+    box.appendChild(link);
     box.appendChild(buttons);
     anchor.parentNode.insertBefore(box, anchor.nextSibling);
 
@@ -67,7 +75,19 @@
       var place = [found.postcode, found.gemeente].filter(Boolean).join(" ");
       var address = [found.straat, place, found.land].filter(Boolean).join(", ");
       message.textContent = text(form, "vraag") + " " + found.naam + (address ? ", " + address : "");
+      box.className = "alert alert-info mt-2";
+      link.hidden = true;
       buttons.hidden = false;
+      box.hidden = false;
+    }
+
+    // Nothing to fill in: say why (and, for a number that registered, where to go instead).
+    function warn(words, withLink) {
+      offer = null;
+      message.textContent = words;
+      box.className = "alert alert-warning mt-2";
+      link.hidden = !withLink;
+      buttons.hidden = true;
       box.hidden = false;
     }
 
@@ -79,10 +99,17 @@
       hide();
       var url = text(form, "opzoeken").replace("0000000000", digits);
       fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
-        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (response) {
+          // "Not found" (404) still says whether the number registered; a limit (429) nothing.
+          return response.ok || response.status === 404 ? response.json() : null;
+        })
         .then(function (found) {
           // Only the answer to the number still in the field counts.
-          if (found && found.gevonden && compact(input.value) === digits) { show(found); }
+          if (!found || compact(input.value) !== digits) { return; }
+          if (found.geregistreerd) { warn(text(form, "geregistreerd"), true); return; }
+          if (!found.gevonden) { return; }
+          if (found.actief === false) { warn(text(form, "gestopt"), false); return; }
+          show(found);
         })
         .catch(function () { /* no offer: the visitor types name and address */ });
     }
