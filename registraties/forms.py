@@ -435,6 +435,13 @@ class PubliekRegistratieForm(RegistratieForm):
         if outcome is Uitkomst.ONGELDIG:
             raise forms.ValidationError(MSG_ALTCHA_INVALID, code="spamcontrole")
         if outcome is Uitkomst.HERGEBRUIKT:
+            number = data.get("ondernemingsnummer")
+            if number and self.ronde is not None and super()._number_taken(number):
+                # Sent again from the same page: that the number registered is what matters
+                # (the view shows the confirmation for the very same answers).
+                self.add_error("ondernemingsnummer", forms.ValidationError(
+                    duplicate_message(self.path), code="dubbel"))
+                return data
             raise forms.ValidationError(MSG_ALTCHA_REUSED, code="spamcontrole_hergebruikt")
         # Saved, but staff see that nobody did the work (services.registratie_submit).
         data["vlaggen"] = [Vlag.ZONDER_SPAMCONTROLE.value] if outcome is Uitkomst.ONTBREEKT else []

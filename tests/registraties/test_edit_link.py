@@ -356,3 +356,126 @@ def test_a_status_set_while_the_organisation_edits_is_not_overwritten(registered
     fresh = Registratie.objects.get(pk=registratie.pk)
     assert (fresh.status, fresh.gemeente) == ("in_behandeling", "Gentbrugge")
     assert fresh.status_gewijzigd_door == reviewer
+
+
+# --- an existing registration is judged on what its edit changes (README "The rules per path")
+
+def test_an_organisation_the_register_flags_changes_only_its_phone_and_is_saved_calmly(
+        client, registered, kbo_register):
+    from kbo.models import Onderneming
+    from registraties.constants import KboControle, Vlag
+
+    registratie, path = registered
+    # After a new register import the enterprise is no longer active; the re-check flags it.
+    Onderneming.objects.filter(pk="0417497106").update(actief=False)
+    services.registraties_recheck_register(registraties=Registratie.objects.all())
+    registratie.refresh_from_db()
+    assert registratie.kbo_controle == KboControle.NIET_GEVONDEN
+    assert Vlag.KBO_NIET_GEVONDEN in registratie.vlaggen
+
+    page = client.get(path).content.decode()
+    assert "ESF&amp;DO bekijkt deze opmerking van de Kruispuntbank van Ondernemingen" in page
+    assert "stopgezet" in page
+
+    response = client.post(path, form_data(contact_telefoon="09 999 99 99"), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/interesse/bevestiging/"
+    assert "Uw wijzigingen zijn bewaard." in page
+    assert "ESF&amp;DO bekijkt deze opmerking van de Kruispuntbank van Ondernemingen" in page
+    assert "nog niet verstuurd" not in page
+    registratie.refresh_from_db()
+    assert registratie.contact_telefoon == "09 999 99 99"
+    # The flag stays for staff.
+    assert Vlag.KBO_NIET_GEVONDEN in registratie.vlaggen
+    assert registratie.kbo_controle == KboControle.NIET_GEVONDEN
+
+
+def test_changing_the_number_to_one_the_register_does_not_know_is_still_refused(
+        client, registered, kbo_register):
+    registratie, path = registered
+    response = client.post(path, form_data(ondernemingsnummer="0202.239.951"))
+    assert response.status_code == 200
+    assert response.context["form"].has_error("ondernemingsnummer", "kbo_onbekend")
+    assert "staat niet in de Kruispuntbank van Ondernemingen" in response.content.decode()
+    registratie.refresh_from_db()
+    assert registratie.ondernemingsnummer == "0417497106"
+
+
+def test_after_an_edit_the_confirmation_says_the_changes_are_saved_and_sends_no_mail(client,
+                                                                                   registered):
+    registratie, path = registered
+    response = client.post(path, form_data(opmerkingen="aangevuld"), follow=True)
+    page = response.content.decode()
+    assert "Uw registratie is bijgewerkt" in page
+    assert "Uw wijzigingen zijn bewaard." in page
+    assert "We stuurden een bevestiging" not in page
+    assert "hierover sturen we geen e-mail" in page
+    assert '<a href="/interesse/link-kwijt/">Link kwijt? Vraag een nieuwe wijzigingslink aan.</a>' \
+        in page
+    assert mail.outbox == []
+    assert registratie.referentie in page
+
+
+def test_the_confirmation_of_a_new_registration_links_to_link_kwijt(client, open_ronde):
+    response = client.post("/interesse/", form_data(), follow=True)
+    page = response.content.decode()
+    assert "We stuurden een bevestiging naar an.peeters@bouwfonds-test.be" in page
+    assert '<a href="/interesse/link-kwijt/">vraag een nieuwe link aan</a>' in page
+
+
+def test_an_edit_that_changes_nothing_writes_nothing_and_keeps_the_decision(client, registered):
+    from registraties import review
+    from registraties.constants import RegistratieStatus
+
+    registratie, path = registered
+    review.registratie_change_status(registratie=registratie, status=RegistratieStatus.ONTVANKELIJK,
+                                     door=None)
+    history = registratie.history.count()
+    response = client.post(path, form_data(), follow=True)
+    assert "U wijzigde niets: uw registratie blijft zoals ze was." in response.content.decode()
+    registratie.refresh_from_db()
+    assert registratie.status == RegistratieStatus.ONTVANKELIJK
+    assert registratie.history.count() == history
+
+
+def test_a_real_change_after_a_decision_still_goes_back_to_review(client, registered):
+    from registraties import review
+    from registraties.constants import RegistratieStatus
+
+    registratie, path = registered
+    review.registratie_change_status(registratie=registratie, status=RegistratieStatus.ONTVANKELIJK,
+                                     door=None)
+    client.post(path, form_data(sectoren="bouw, hout"))
+    registratie.refresh_from_db()
+    assert registratie.status == RegistratieStatus.IN_BEHANDELING
+
+
+def test_an_answer_wiped_on_request_does_not_block_a_staff_edit_elsewhere(open_ronde):
+    """Retention and erasure blank the contact (its e-mail no valid address): an edit of
+    another answer keeps them as they are instead of refusing the registration."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from registraties.retention import ANONYMISED_EMAIL, contact_person_blank
+    from registraties.roles import COORDINATOR
+    from tests.registraties.test_rules_per_path import post_data
+
+    registratie = make_registratie(open_ronde)
+    contact_person_blank(registraties=Registratie.objects.filter(pk=registratie.pk),
+                         history=Registratie.history.none())
+    registratie.refresh_from_db()
+    staff = get_user_model().objects.create_user("cor", is_staff=True)
+    staff.groups.add(Group.objects.get(name=COORDINATOR))
+    client = Client()
+    client.force_login(staff)
+    url = f"/beheer/registraties/registratie/{registratie.pk}/change/"
+    response = client.post(url, {**post_data(registratie, sectoren="zorg"), "_save": "1"})
+    assert response.status_code == 302
+    registratie.refresh_from_db()
+    assert (registratie.sectoren, registratie.contact_naam, registratie.contact_email) == (
+        "zorg", "", ANONYMISED_EMAIL)
+    # Typing a new, invalid address is still refused: that is what the edit changes.
+    response = client.post(url, {**post_data(registratie, contact_email="geen adres"), "_save": "1"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.has_error("contact_email")

@@ -88,3 +88,35 @@ def test_a_second_organisation_from_the_same_session_is_not_taken_for_a_double_c
     response = client.post(URL, form_data(ondernemingsnummer="0403170701"))
     assert response.status_code == 200
     assert "al geregistreerd" in response.content.decode()
+
+
+def test_a_second_submission_with_other_answers_is_told_it_registered_with_the_way_to_edit(
+        client, open_ronde):
+    client.post(URL, form_data())
+    response = client.post(URL, form_data(contact_telefoon="09 000 00 00", sectoren="bouw, hout"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.has_error("ondernemingsnummer", "dubbel")
+    html = response.content.decode()
+    assert "al geregistreerd" in html
+    assert '<a href="/interesse/link-kwijt/">Link kwijt? Vraag een nieuwe wijzigingslink aan.</a>' \
+        in html
+    # Nothing of the second submission was saved over the first.
+    registratie = Registratie.objects.get()
+    assert (registratie.contact_telefoon, registratie.sectoren) == ("09 123 45 67", "bouw")
+
+
+def test_a_double_click_with_a_spent_spam_check_still_shows_the_confirmation(client, open_ronde):
+    from tests.registraties.test_spam_trap import solved_payload
+
+    answers = form_data(altcha=solved_payload(client))
+    first = client.post(URL, answers)
+    second = client.post(URL, answers)
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert second["Location"] == "/interesse/bevestiging/"
+    assert Registratie.objects.count() == 1
+    # With other answers it is no double click: the visitor learns the number registered.
+    third = client.post(URL, {**answers, "sectoren": "hout"})
+    assert third.status_code == 200
+    assert third.context["form"].has_error("ondernemingsnummer", "dubbel")
+    assert "Deze spamcontrole werd al gebruikt" not in third.content.decode()
