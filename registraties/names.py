@@ -71,11 +71,17 @@ def _initials(words: tuple[str, ...]) -> str:
     return "".join(word[0] for word in words if not word.isdigit())
 
 
+def _numbers(words: tuple[str, ...]) -> set[str]:
+    return {word for word in words if any(ch.isdigit() for ch in word)}
+
+
 def _match(declared: tuple[str, ...], registered: tuple[str, ...]) -> bool:
     if not declared or not registered:
         return False
     if sorted(declared) == sorted(registered):
         return True
+    if _numbers(declared) != _numbers(registered):
+        return False  # "Metaal 71" is not "Metaal 17": a number in a name tells them apart
     joined_declared, joined_registered = "".join(declared), "".join(registered)
     if joined_declared == joined_registered:  # "Bouw Unie" and "Bouwunie"
         return True

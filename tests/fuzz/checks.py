@@ -9,6 +9,7 @@ from stdnum.be import vat
 
 from registraties import eligibility
 from registraties.constants import Gewest, Rechtsvorm, RegistratieStatus, Vlag
+from registraties.eligibility import Path
 from registraties.forms import RegistratieForm
 from registraties.models import Registratie
 from registraties.questions import ANSWER_FIELDS
@@ -40,8 +41,9 @@ def answers(registratie: Registratie) -> dict:
 
 def assert_rules_hold(registratie: Registratie) -> None:
     """A stored registration passes the form again and meets the call's conditions."""
+    # Judged as a new registration would be: every rule, whatever the path that stored it.
     form = RegistratieForm(data=answers(registratie), instance=registratie,
-                           ronde=registratie.ronde)
+                           ronde=registratie.ronde, path=Path.FORM)
     assert form.is_valid(), (registratie.referentie, form.errors.as_data())
     registratie = Registratie.objects.get(pk=registratie.pk)  # the form wrote onto the instance
     assert registratie.rechtsvorm != Rechtsvorm.FEITELIJKE_VERENIGING
