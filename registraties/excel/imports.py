@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kbo.selectors import KboLookup
-from portaal.excel import restore
+from portaal.excel import ChoiceWidget, JaNeeWidget, restore
 from verkenning.models import Ronde
 
 from .. import ondernemingsnummer
@@ -148,13 +148,23 @@ def _form_value(value):
     return value
 
 
-def _as_exported(render, clean):
+def _as_exported(widget, clean):
     """A stored answer as our export writes it and the reader gives it back: the cell an
-    unchanged row holds (a text as it is; "" is an empty cell)."""
+    unchanged row holds (a text as it is; "" is an empty cell). Choices and yes/no answers
+    take few values: each is worked out once."""
     def cell(value):
-        written = render(value)
+        written = widget.render(value)
         return clean(None if written in (None, "") else written)
-    return cell
+    if not isinstance(widget, (ChoiceWidget, JaNeeWidget)):
+        return cell
+    known: dict = {}
+
+    def remembered(value):
+        key = tuple(value) if isinstance(value, list) else value
+        if key not in known:
+            known[key] = cell(value)
+        return known[key]
+    return remembered
 
 
 def _shown(value) -> str:
@@ -201,8 +211,9 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
     readers = [(i, columns[h].attribute, columns[h].widget.clean)
                for i, h in enumerate(headers) if h in columns]
     # How a stored answer reads back from our own export, and how the preview shows a value.
-    exported = {attribute: _as_exported(columns[label_of_field[attribute]].widget.render, clean)
+    exported = {attribute: _as_exported(columns[label_of_field[attribute]].widget, clean)
                 for _i, attribute, clean in readers}
+    in_file = [attribute for _i, attribute, _clean in readers]
     shown = {f.attribute: f.widget.render for f in columns.values()}
     # The round's numbers as plain pairs (a few MB for 20,000); the stored answers are read
     # only for the rows at hand, a chunk at a time, as tuples: memory stays flat.
@@ -234,11 +245,9 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
             result = RowResult(number=number, naam=str(parsed.get("naam", "")),
                                ondernemingsnummer=str(parsed.get("ondernemingsnummer", "")))
             stored = stored_of.get(pk)
-            # The answers whose cells differ from what our export writes for the stored ones.
-            differ = [attribute for attribute, value in parsed.items()
-                      if stored is None or exported[attribute](stored[attribute]) != value]
             answers, changed = None, []
-            if stored is not None and not differ:
+            if stored is not None and all(exported[attribute](stored[attribute]) == value
+                                          for attribute, value in parsed.items()):
                 # Exactly as exported: not judged at all (eligibility.TABLE), nothing written.
                 key, result.action = stored["ondernemingsnummer"], UNCHANGED
             else:
@@ -249,7 +258,10 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
                 valid = form.rebind(data, _copy(blank, pk=pk), path=path, stored=stored).is_valid()
                 key = form.cleaned_data.get("ondernemingsnummer")
                 if stored is not None:
-                    changed = [attribute for attribute in differ if attribute in form.changed_answers]
+                    # What the row changes, in the file's order: answers whose cleaned value
+                    # is not the stored one (another way of writing the same is no change).
+                    changed = [attribute for attribute in in_file
+                               if attribute in form.changed_answers]
                     result.changes = [
                         [label_of_field[attribute], _shown(shown[attribute](stored[attribute])),
                          _shown(shown[attribute](form.cleaned_data[attribute])
