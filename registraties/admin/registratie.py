@@ -47,7 +47,7 @@ VLAG_SHORT = {
     Vlag.KBO_ZETEL: _("Zetel ≠ KBO"),
     Vlag.KBO_RECHTSVORM: _("Rechtsvorm ≠ KBO"),
     Vlag.KBO_NAAM: _("Naam ≠ KBO"),
-    Vlag.VOORWAARDE: _("Voorwaarde?"),
+    Vlag.VOORWAARDE: _("Voorwaarde nagaan"),
 }
 
 
