@@ -264,8 +264,7 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
                                if attribute in form.changed_answers]
                     result.changes = [
                         [label_of_field[attribute], _shown(shown[attribute](stored[attribute])),
-                         _shown(shown[attribute](form.cleaned_data[attribute])
-                                if attribute in form.cleaned_data else data[attribute])]
+                         _shown(shown[attribute](form.cleaned_data.get(attribute, data[attribute])))]
                         for attribute in changed]
                     result.notes = list(dict.fromkeys(notice.label for notice in form.notices))
                 if valid:
