@@ -69,6 +69,32 @@ def apply_answers(registratie: Registratie, data: dict) -> None:
     registratie.refresh_derived()
 
 
+def registratie_changed_answers(*, registratie: Registratie, data: dict) -> list[str]:
+    """The answers in ``data`` that differ from what ``registratie`` holds, in form order.
+
+    Compared as the database stores them: a list of choices in any order, and the line
+    breaks a browser sends (CR LF), are the same answer.
+    """
+    changed = []
+    for name in ANSWER_FIELDS:
+        if name not in data:
+            continue
+        field = Registratie._meta.get_field(name)
+        old, new = (_comparable(field, value) for value in (getattr(registratie, name),
+                                                            data[name]))
+        if old != new:
+            changed.append(name)
+    return changed
+
+
+def _comparable(field, value):
+    if value is None and field.name not in _NULLABLE_ANSWERS:
+        value = ""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n")
+    return field.get_prep_value(value)
+
+
 def registratie_submit(*, ronde: Ronde, data: dict, check_open: bool = True,
                        on_saved: Callable[[Submission], None] | None = None) -> Submission:
     """Save a new, already validated registration with the round's next reference.
