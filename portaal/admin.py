@@ -1,6 +1,7 @@
 """The staff backend's site: Dutch branding, the order of the index, pages apps add to it."""
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -81,7 +82,24 @@ class PortaalAdminSite(admin.AdminSite):
                                                  app["name"]))
 
 
-class DutchHistoryAdmin(SimpleHistoryAdmin):
+class WithoutRelatedLinks:
+    """No add/change/delete/view icons beside a related field (Django's ✎ + ✗ 👁).
+
+    In a partnership's member row the ✗ opened the delete page of the whole registration,
+    easily taken for "remove from this partnership"; the round's select had them too.
+    Related objects are opened and changed on their own pages.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
+
+class DutchHistoryAdmin(WithoutRelatedLinks, SimpleHistoryAdmin):
     """SimpleHistoryAdmin with the history pages in Dutch (who, when, what changed)."""
 
     object_history_template = "admin/portaal_history/object_history.html"
@@ -119,7 +137,7 @@ class DutchHistoryAdmin(SimpleHistoryAdmin):
             record.author = self.history_author(record)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(WithoutRelatedLinks, admin.ModelAdmin):
     """A record staff read but never write here: a log, or data an import owns."""
 
     def has_add_permission(self, request):

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portaal.admin import DutchHistoryAdmin
+from portaal.admin import DutchHistoryAdmin, WithoutRelatedLinks
 
 from .models import Contactpersoon, Ronde
 
 
-class ContactpersoonInline(admin.TabularInline):
+class ContactpersoonInline(WithoutRelatedLinks, admin.TabularInline):
     model = Contactpersoon
     extra = 1
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kbo.selectors import kbo_check
-from portaal.admin import ReadOnlyAdmin
+from portaal.admin import ReadOnlyAdmin, WithoutRelatedLinks
 
 from .. import eligibility, review
 from ..constants import KboBevinding, KboControle, RegistratieStatus, Vlag
@@ -311,7 +311,7 @@ class ReviewAdminMixin:
 
 
 @admin.register(Notitie)
-class NotitieAdmin(admin.ModelAdmin):
+class NotitieAdmin(WithoutRelatedLinks, admin.ModelAdmin):
     """Notes are added on the registration's page; coordinators may correct or remove them."""
 
     list_display = ["registratie", "auteur", "aangemaakt_op", "kort"]
