@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from portaal.admin import DutchHistoryAdmin, WithoutRelatedLinks
+from portaal.admin import DutchHistoryAdmin, PortaalTabularInline
 from registraties.admin.excel import can_export
 from registraties.constants import RegistratieStatus
 from registraties.mails import base_url
@@ -128,7 +128,7 @@ def _labels(field_name: str, description):
     return show
 
 
-class LidmaatschapInline(ChoiceLabelsWhenReadOnly, WithoutRelatedLinks, admin.TabularInline):
+class LidmaatschapInline(ChoiceLabelsWhenReadOnly, PortaalTabularInline):
     model = Lidmaatschap
     formset = LidmaatschapInlineFormSet
     autocomplete_fields = ["registratie"]
@@ -137,7 +137,8 @@ class LidmaatschapInline(ChoiceLabelsWhenReadOnly, WithoutRelatedLinks, admin.Ta
     label_fields = {"acties": "acties_labels"}
     acties_labels = _labels("acties", _("acties"))
     extra = 1
-    template = "admin/partnerschappen/partnerschap/leden_inline.html"
+    # Removes the member from this partnership (through the service), never the registration.
+    delete_label = _("Uit dit partnerschap halen")
 
     class Media:
         js = ["admin-portaal/zoekvak-namen.js"]

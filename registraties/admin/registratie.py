@@ -145,9 +145,12 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
              if code in Vlag.values),
         )
 
-    @admin.display(description=_("thema's / acties"))
+    @admin.display(description=_("aantal thema's / acties"))
     def themas_rollen(self, obj):
-        return f"{len(obj.themas or [])} / {len(obj.rollen or [])}"
+        themas, rollen = len(obj.themas or []), len(obj.rollen or [])
+        words = _("%(themas)d thema's, %(acties)d acties") % {"themas": themas, "acties": rollen}
+        return format_html('<span aria-hidden="true" title="{}">{} / {}</span>'
+                           '<span class="visually-hidden">{}</span>', words, themas, rollen, words)
 
     @admin.display(description=_("ingediend"), ordering="ingediend_op")
     def ingediend(self, obj):
