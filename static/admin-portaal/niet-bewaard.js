@@ -12,8 +12,7 @@
 
   function watched(control) {
     var form = control.form;
-    return form && (form.getAttribute("method") || "").toLowerCase() === "post" &&
-      !form.hasAttribute("data-geen-bewaarcontrole");
+    return form && (form.getAttribute("method") || "").toLowerCase() === "post";
   }
 
   document.addEventListener("input", function (event) {
