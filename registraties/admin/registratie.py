@@ -245,7 +245,7 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
             result = beoordeling.save(user=request.user)
             self.report_review(request, obj, result)
             reviewed = result.saved_anything or result.status_asked
-        if not getattr(form, "answers_saved", None) and not reviewed:
+        if not form.answers_saved and not reviewed:
             self.message_user(request, MSG_NOTHING_TO_SAVE, messages.INFO)
 
     def construct_change_message(self, request, form, formsets, add=False):

@@ -23,6 +23,9 @@ from ..models import Notitie, StatusWijziging
 REVIEW_PERMISSION = "registraties.review_registratie"
 NOTE_PERMISSION = "registraties.add_notitie"
 APPLY = "apply"  # set by the batch action's own page: the form below was filled in
+MSG_NOTHING_SAVED = _("Er werd niets bewaard: verbeter de fout in het vak ‘Beoordeling’ of "
+                      "‘Interne notities’ bovenaan deze pagina.")
+MSG_NOTHING_TO_SAVE = _("Er was niets te bewaren: u wijzigde niets op deze pagina.")
 
 
 class StatusForm(forms.Form):
@@ -129,11 +132,6 @@ class ReviewResult:
     @property
     def saved_anything(self) -> bool:
         return self.wijziging is not None or self.notitie is not None
-
-
-MSG_NOTHING_SAVED = _("Er werd niets bewaard: verbeter de fout in het vak ‘Beoordeling’ of "
-                      "‘Interne notities’ bovenaan deze pagina.")
-MSG_NOTHING_TO_SAVE = _("Er was niets te bewaren: u wijzigde niets op deze pagina.")
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
