@@ -9,8 +9,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from kbo.models import Onderneming, Snapshot
@@ -69,17 +67,6 @@ def ronde(live_server):
     return ronde
 
 
-def logged_in(recording, live_server, user):
-    """A browser context that carries a staff session made by Django's own test client."""
-    client = Client()
-    client.force_login(user)
-    recorded = recording()
-    recorded.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url}])
-    return recorded.page
-
-
 def test_public_pages_have_no_serious_accessibility_violations(recording, live_server, ronde):
     page = recording().page
     base = live_server.url
@@ -132,14 +119,15 @@ def test_confirmation_edit_and_closed_pages_have_no_serious_violations(recording
     assert found == [], "\n".join(found)
 
 
-def test_staff_pages_have_no_serious_accessibility_violations(recording, live_server, ronde):
+def test_staff_pages_have_no_serious_accessibility_violations(signed_in, recording, live_server,
+                                                               ronde):
     user, _created, _password = staff_user_save(username="toegankelijk", role=COORDINATOR,
                                                 password="Proef-wachtwoord-2021!",
                                                 first_name="Toe", last_name="Gankelijk")
     login_page = recording().page
     found = check_page(login_page, live_server.url + "/beheer/login/", "beheer-login")
 
-    page = logged_in(recording, live_server, user)
+    page = signed_in(user)
     base = live_server.url + "/beheer/"
     registratie = ronde.registraties.order_by("pk").first()
     partnerschap = ronde.partnerschappen.get()
@@ -186,12 +174,12 @@ def staff_pages(registratie, partnerschap) -> list[tuple[str, str]]:  # noqa: N8
     ]
 
 
-def test_a_reviewer_s_pages_and_refusals_are_clean_and_fit_a_phone(recording, live_server, ronde):
+def test_a_reviewer_s_pages_and_refusals_are_clean_and_fit_a_phone(signed_in, live_server, ronde):
     """Issue 16: the reviewer's read-only pages, and the Dutch 403 of every page it may not
     use, in the staff layout, without axe findings or sideways scrolling."""
     user, _created, _password = staff_user_save(username="bea", role=REVIEWER,
                                                 password="Proef-wachtwoord-2021!")
-    page = logged_in(recording, live_server, user)
+    page = signed_in(user)
     base = live_server.url + "/beheer/"
     registratie = ronde.registraties.order_by("pk").first()
     partnerschap = ronde.partnerschappen.get()
@@ -217,10 +205,10 @@ def test_a_reviewer_s_pages_and_refusals_are_clean_and_fit_a_phone(recording, li
 
 
 def test_the_registration_list_shows_every_column_and_the_title_at_desk_width(
-        recording, live_server, ronde):
+        signed_in, live_server, ronde):
     user, _created, _password = staff_user_save(username="breed", role=COORDINATOR,
                                                 password="Proef-wachtwoord-2021!")
-    page = logged_in(recording, live_server, user)
+    page = signed_in(user)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/beheer/registraties/registratie/?status=alle")
 
@@ -242,7 +230,8 @@ def test_the_registration_list_shows_every_column_and_the_title_at_desk_width(
         assert not overlap, tool.inner_text()
 
 
-def test_conversation_pages_have_no_serious_accessibility_violations(recording, live_server, ronde):
+def test_conversation_pages_have_no_serious_accessibility_violations(signed_in, recording,
+                                                                     live_server, ronde):
     """Issue 11: the partnership page with a conversation, its staff pages and the answer page."""
     from django.core import mail
 
@@ -262,7 +251,7 @@ def test_conversation_pages_have_no_serious_accessibility_violations(recording, 
 
     user, _created, _password = staff_user_save(username="gesprekken", role=COORDINATOR,
                                                 password="Proef-wachtwoord-2021!")
-    page = logged_in(recording, live_server, user)
+    page = signed_in(user)
     base = live_server.url + f"/beheer/partnerschappen/partnerschap/{partnerschap.pk}/"
     found = []
     for name, path in [

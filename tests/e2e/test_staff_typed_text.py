@@ -15,7 +15,6 @@ from tests.factories import make_registraties
 from verkenning.models import Ronde
 
 from .checks import assert_axe_clean, assert_no_sideways_scroll, at_phone_width
-from .test_accessibility import logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,9 +44,9 @@ def _staff(role: str, username: str):
     return user
 
 
-def test_a_coordinator_s_note_is_saved_by_the_big_save_button(recording, live_server, ronde):
+def test_a_coordinator_s_note_is_saved_by_the_big_save_button(signed_in, live_server, ronde):
     coordinator = _staff(COORDINATOR, "cora")
-    page = logged_in(recording, live_server, coordinator)
+    page = signed_in(coordinator)
     at_phone_width(page)
     registratie = ronde.registraties.order_by("pk").first()
     history_before = registratie.history.count()
@@ -69,10 +68,10 @@ def test_a_coordinator_s_note_is_saved_by_the_big_save_button(recording, live_se
     assert registratie.history.count() == history_before  # no empty history row
 
 
-def test_a_reviewer_s_status_button_also_saves_the_note_typed_below_it(recording, live_server,
+def test_a_reviewer_s_status_button_also_saves_the_note_typed_below_it(signed_in, live_server,
                                                                        ronde):
     reviewer = _staff(REVIEWER, "bea")
-    page = logged_in(recording, live_server, reviewer)
+    page = signed_in(reviewer)
     registratie = ronde.registraties.order_by("pk").last()
     page.goto(f"{live_server.url}/beheer/registraties/registratie/{registratie.pk}/change/")
     page.locator("select[name=status]").select_option(RegistratieStatus.IN_BEHANDELING)
@@ -87,10 +86,10 @@ def test_a_reviewer_s_status_button_also_saves_the_note_typed_below_it(recording
     assert registratie.status == RegistratieStatus.IN_BEHANDELING
 
 
-def test_the_partnership_page_stops_a_button_that_would_drop_typed_notes(recording, live_server,
+def test_the_partnership_page_stops_a_button_that_would_drop_typed_notes(signed_in, live_server,
                                                                          ronde):
     coordinator = _staff(COORDINATOR, "cora")
-    page = logged_in(recording, live_server, coordinator)
+    page = signed_in(coordinator)
     at_phone_width(page)
     partnerschap = Partnerschap.objects.get()
     url = f"{live_server.url}/beheer/partnerschappen/partnerschap/{partnerschap.pk}/change/"
@@ -117,9 +116,9 @@ def test_the_partnership_page_stops_a_button_that_would_drop_typed_notes(recordi
     expect(page).to_have_url(url.replace("change/", "gesprek/plannen/"))
 
 
-def test_pressed_again_the_link_goes_on_without_the_typed_text(recording, live_server, ronde):
+def test_pressed_again_the_link_goes_on_without_the_typed_text(signed_in, live_server, ronde):
     coordinator = _staff(COORDINATOR, "cora")
-    page = logged_in(recording, live_server, coordinator)
+    page = signed_in(coordinator)
     partnerschap = Partnerschap.objects.get()
     page.goto(f"{live_server.url}/beheer/partnerschappen/partnerschap/{partnerschap.pk}/change/")
     page.locator("#id_notities").fill("Dit laat ik vallen.")
@@ -132,9 +131,9 @@ def test_pressed_again_the_link_goes_on_without_the_typed_text(recording, live_s
     assert partnerschap.notities == ""
 
 
-def test_a_member_row_is_removed_from_the_partnership_not_deleted(recording, live_server, ronde):
+def test_a_member_row_is_removed_from_the_partnership_not_deleted(signed_in, live_server, ronde):
     coordinator = _staff(COORDINATOR, "cora")
-    page = logged_in(recording, live_server, coordinator)
+    page = signed_in(coordinator)
     partnerschap = Partnerschap.objects.get()
     leaving = partnerschap.lidmaatschappen.order_by("pk").last()
     page.goto(f"{live_server.url}/beheer/partnerschappen/partnerschap/{partnerschap.pk}/change/")

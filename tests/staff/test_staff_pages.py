@@ -79,3 +79,12 @@ def test_the_project_catalogue_is_compiled_from_its_source():
         catalogue = gettext.GNUTranslations(compiled)
     for msgid, msgstr in pairs:
         assert catalogue.gettext(msgid) == msgstr, msgid
+
+
+@pytest.mark.parametrize("two_factor", [False, True])
+def test_the_login_page_has_a_heading(client, settings, two_factor):
+    """axe's page-has-heading-one: the login page, with and without the second factor."""
+    settings.TWO_FACTOR_VERPLICHT = two_factor
+    html = client.get("/beheer/login/").text
+    assert re.search(r'<h1 class="portaal-login-titel">Aanmelden</h1>', html)
+    assert html.count("<h1") == 1
