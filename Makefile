@@ -21,7 +21,7 @@ install: $(STAMP)
 # with it: Ctrl+C reaches both, the trap ends the worker whatever way the server ends.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py demo_data --host $(HOST)
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)

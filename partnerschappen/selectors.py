@@ -194,3 +194,15 @@ STATUS_CHOICES = PartnerschapStatus.choices
 def edit_page_conversations(registratie: Registratie) -> dict:
     """What the registration's edit-link page shows of its conversations (its own only)."""
     return {"uitnodigingen": registratie_invitations(registratie=registratie)}
+
+
+def partnerschap_unique_name(*, ronde: Ronde, naam: str) -> str:
+    """``naam``, or with a number ("Transport en logistiek (2)") when the round already has a
+    partnership of that name: members and staff tell them apart."""
+    taken = set(Partnerschap.objects.filter(ronde=ronde, naam__startswith=naam)
+                .values_list("naam", flat=True))
+    candidate, number = naam, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{naam} ({number})"
+    return candidate

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import networkx as nx
 import snowballstemmer
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -387,11 +388,12 @@ class Suggestion:
 
     @property
     def naam(self) -> str:
+        """What the group shares, as a name members can read ("Transport en logistiek"): it
+        becomes the partnership's name, in the invitations' subject and on their pages."""
         words = [f.label for f in self.facts_of("sector")][:2] or \
-            [f.label for f in self.facts_of("uitdaging")][:2]
-        topic = " en ".join(words) if words else ", ".join(
-            self.names[pk] for pk in self.members[:2])
-        return str(_("Voorstel: %(onderwerp)s")) % {"onderwerp": topic}
+            [f.label for f in self.facts_of("uitdaging")][:2] or \
+            [self.names[pk] for pk in self.members[:2]]
+        return capfirst(" en ".join(words))
 
     @property
     def explanation(self) -> list[str]:

@@ -1,6 +1,8 @@
 """The staff backend's site: Dutch branding, the order of the index, pages apps add to it."""
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -81,10 +83,69 @@ class PortaalAdminSite(admin.AdminSite):
                                                  app["name"]))
 
 
-class DutchHistoryAdmin(SimpleHistoryAdmin):
+class WithoutRelatedLinks:
+    """No add/change/delete/view icons beside a related field (Django's ✎ + ✗ 👁).
+
+    In a partnership's member row the ✗ opened the delete page of the whole registration,
+    easily taken for "remove from this partnership"; the round's select had them too.
+    Related objects are opened and changed on their own pages.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
+
+def name_controls(form_class, *, by_label: bool = False):
+    """Give controls that no <label> names an accessible name of their own: both halves of
+    a date and time ("Opent op – datum", "… – tijd"), and with ``by_label`` every control of
+    a table of rows, whose column headers are no labels. A checkbox list keeps the labels of
+    its boxes."""
+    for field in form_class.base_fields.values():
+        widget = getattr(field.widget, "widget", field.widget)
+        label = str(field.label or "")
+        if isinstance(widget, forms.MultiWidget) and len(widget.widgets) == 2 \
+                and isinstance(field, forms.SplitDateTimeField):
+            for part, name in zip(widget.widgets, (_("datum"), _("tijd")), strict=True):
+                part.attrs.setdefault("aria-label", f"{label} – {name}")
+        elif by_label and label and not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("aria-label", label)
+    return form_class
+
+
+class PortaalTabularInline(WithoutRelatedLinks, admin.TabularInline):
+    """A table of related rows: a header over every column, a name on every control, no
+    related-object icons (templates/admin/portaal_tabular.html)."""
+
+    template = "admin/portaal_tabular.html"
+    delete_label = _("Verwijderen")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        name_controls(formset.form, by_label=True)
+        delete_label = str(self.delete_label)
+
+        class NamedFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs.setdefault("aria-label", delete_label)
+
+        NamedFormSet.__name__ = formset.__name__
+        return NamedFormSet
+
+
+class DutchHistoryAdmin(WithoutRelatedLinks, SimpleHistoryAdmin):
     """SimpleHistoryAdmin with the history pages in Dutch (who, when, what changed)."""
 
     object_history_template = "admin/portaal_history/object_history.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return name_controls(super().get_form(request, obj, change, **kwargs))
     object_history_list_template = "admin/portaal_history/object_history_list.html"
 
     def history_view_title(self, request, obj):
@@ -119,7 +180,7 @@ class DutchHistoryAdmin(SimpleHistoryAdmin):
             record.author = self.history_author(record)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(WithoutRelatedLinks, admin.ModelAdmin):
     """A record staff read but never write here: a log, or data an import owns."""
 
     def has_add_permission(self, request):

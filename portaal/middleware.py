@@ -3,7 +3,6 @@ which policy a page gets, and what a visitor sees when the database is down."""
 import ipaddress
 import logging
 import sys
-from functools import cache
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
@@ -12,10 +11,9 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .views import bad_request_page, service_unavailable_page
+from .views import bad_request_page, is_staff_path, service_unavailable_page
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +50,6 @@ def client_address(request) -> str:
         return "0.0.0.0"  # noqa: S104 - a counter key, not a listening address
 
 
-@cache
-def staff_prefix() -> str:
-    return reverse("admin:index")
-
-
-def is_staff_path(path: str) -> bool:
-    return path.startswith(staff_prefix())
-
-
 class RefuseFiles(FileUploadHandler):
     """Upload handler for public URLs: the first file part stops the parsing at its header,
     before a byte of it is kept in memory or spooled to disk."""
@@ -92,12 +81,12 @@ class RequestGuardMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
             # PostgreSQL cannot store or compare text with NUL: it would end in a 500.
-            return bad_request_page(MSG_NUL)
+            return bad_request_page(MSG_NUL, path=request.path)
         if request.method not in BODY_METHODS:
             return None
         charset = (request.content_params or {}).get("charset", "").strip().lower()
         if charset and charset not in ACCEPTED_CHARSETS:
-            return bad_request_page(MSG_CHARSET)
+            return bad_request_page(MSG_CHARSET, path=request.path)
         if not is_staff_path(request.path):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

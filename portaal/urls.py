@@ -25,3 +25,9 @@ urlpatterns = [
     path("gesprek/", include("partnerschappen.urls")),
     path("", include("verkenning.urls")),
 ]
+
+# Every error page is Dutch, in the portal's layout, with a way back (portaal/views.py).
+handler400 = "portaal.views.bad_request"
+handler403 = "portaal.views.permission_denied"
+handler404 = "portaal.views.page_not_found"
+handler500 = "portaal.views.server_error"

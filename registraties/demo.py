@@ -25,6 +25,8 @@ class Cluster:
     uitdagingen: tuple[str, ...]
     keten: str
     namen: tuple[str, ...]
+    # The sector word of the made-up register's names (kbo/synthetic.py) that fits this one.
+    register_sector: str = ""
 
 
 CLUSTERS: tuple[Cluster, ...] = (
@@ -38,6 +40,7 @@ CLUSTERS: tuple[Cluster, ...] = (
         ("Bouwfonds Vlaanderen", "Confederatie Aannemers West", "Installateurs Vlaanderen",
          "Renovatie Netwerk", "Dakwerkers Federatie", "Schrijnwerkers Vereniging",
          "Werfveiligheid Vlaanderen"),
+        register_sector="Bouw",
     ),
     Cluster(
         "voeding", "voeding, landbouw, handel", "118, 220, 145",
@@ -50,6 +53,7 @@ CLUSTERS: tuple[Cluster, ...] = (
         ("Voedingsfonds Vlaanderen", "Boerenbond Vorming", "Bakkers Vlaanderen",
          "Slagers Federatie", "Groenteveiling Netwerk", "Zuivel Vlaanderen",
          "Brouwers Vereniging"),
+        register_sector="Voeding",
     ),
     Cluster(
         "zorg", "zorg, welzijn, social profit", "330, 319, 331",
@@ -62,6 +66,7 @@ CLUSTERS: tuple[Cluster, ...] = (
         ("Sociaal Fonds Zorg", "Federatie Thuiszorg", "Kinderopvang Netwerk",
          "Welzijnsoverleg Vlaanderen", "Gezinszorg Verbond", "Vereniging Woonzorg",
          "Apothekers Netwerk"),
+        register_sector="Zorg",
     ),
     Cluster(
         "logistiek", "transport, logistiek", "140, 226",
@@ -73,6 +78,7 @@ CLUSTERS: tuple[Cluster, ...] = (
         ("Transportfonds Vlaanderen", "Logistiek Platform", "Havenbedrijven Overleg",
          "Koeriers Federatie", "Distributie Vlaanderen", "Binnenvaart Vlaanderen",
          "Magazijnwerk Netwerk"),
+        register_sector="Logistiek",
     ),
     Cluster(
         "technologie", "metaal, technologische industrie", "111, 209",
@@ -84,6 +90,7 @@ CLUSTERS: tuple[Cluster, ...] = (
         ("Technologiefonds Vlaanderen", "Metaalunie Vlaanderen", "Lasschool Netwerk",
          "Machinebouw Federatie", "Elektrotechniek Vlaanderen", "Precisietechniek Vereniging",
          "Kunststofverwerkers Vlaanderen"),
+        register_sector="Metaal",
     ),
 )
 
@@ -106,6 +113,19 @@ NOISE = (
     ("Beveiliging Overleg", "bewaking, beveiliging", "317", "conflicthantering en camerabeheer"),
     ("Uitvaart Vereniging", "uitvaartsector", "320", "rouwbegeleiding en nieuwe wetgeving"),
 )
+
+# Sectors outside the clusters that the made-up register also has.
+NOISE_REGISTER_SECTORS = {"horeca": "Horeca", "tuinbouw, groenvoorziening": "Landbouw"}
+
+
+def register_sector(answers: dict) -> str:
+    """The register's sector word whose names fit these answers' sectors ("" when none does):
+    a demo organisation named after the register then carries a name of its own sector."""
+    for cluster in CLUSTERS:
+        if answers.get("sectoren") == cluster.sectoren:
+            return cluster.register_sector
+    return NOISE_REGISTER_SECTORS.get(answers.get("sectoren", ""), "")
+
 
 GEMEENTEN = (
     ("2000", "Antwerpen"), ("9000", "Gent"), ("3000", "Leuven"), ("8000", "Brugge"),

@@ -3,6 +3,7 @@ from django import forms
 from django.core import checks, exceptions
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,7 +54,7 @@ class ChoiceListField(models.JSONField):
             "choices": self.list_choices,
             "required": not self.blank,
             "widget": forms.CheckboxSelectMultiple,
-            "label": self.verbose_name,
+            "label": capfirst(self.verbose_name),
             "help_text": self.help_text,
         }
         defaults.update(kwargs)

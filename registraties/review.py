@@ -47,18 +47,21 @@ def status_choices() -> list[tuple[str, str]]:
             if code != RegistratieStatus.INGEDIEND]
 
 
-def suggested_status(current: str) -> str:
-    """The step a reviewer most likely takes next, preselected in the status form."""
-    if current == RegistratieStatus.INGEDIEND:
-        return RegistratieStatus.IN_BEHANDELING
-    return RegistratieStatus.ONTVANKELIJK
+def status_choices_for(current: str) -> list[tuple[str, str]]:
+    """The statuses offered for one registration: those staff can set, and its own current
+    status (preselected, so sending the page unchanged changes nothing)."""
+    choices = status_choices()
+    if current not in dict(choices):
+        choices = [(current, RegistratieStatus(current).label), *choices]
+    return choices
 
 
 def reason_required(status: str) -> bool:
     return status == REFUSED
 
 
-def _check_status_change(*, registratie: Registratie, status: str, reden: str) -> None:
+def check_status_change(*, registratie: Registratie, status: str, reden: str) -> None:
+    """Raises the ValidationError ``registratie_change_status`` would raise; saves nothing."""
     if status not in RegistratieStatus.values:
         raise ValidationError(MSG_UNKNOWN_STATUS, code="onbekende_status")
     if status not in dict(status_choices()) and registratie.status != status:
@@ -83,7 +86,7 @@ def registratie_change_status(
     saved, when the change is not allowed.
     """
     reden = (reden or "").strip()
-    _check_status_change(registratie=registratie, status=status, reden=reden)
+    check_status_change(registratie=registratie, status=status, reden=reden)
     with transaction.atomic():
         locked = Registratie.objects.select_for_update().get(pk=registratie.pk)
         if locked.status == status and locked.status_reden == reden:

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portaal.admin import DutchHistoryAdmin
+from portaal.admin import DutchHistoryAdmin, PortaalTabularInline
 
 from .models import Contactpersoon, Ronde
 
 
-class ContactpersoonInline(admin.TabularInline):
+class ContactpersoonInline(PortaalTabularInline):
     model = Contactpersoon
     extra = 1
 

@@ -7,7 +7,7 @@ who may view the partnership.
 """
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -180,7 +180,8 @@ class GesprekInviteView(GesprekPage):
     """POST only: invite every active member not invited yet (all at first, newcomers later)."""
 
     def get(self, request):
-        return HttpResponseNotAllowed(["POST"])
+        # Reloaded or bookmarked after sending: the partnership's page, not an error.
+        return self.back()
 
     def post(self, request):
         try:
@@ -202,7 +203,8 @@ class GesprekRemindView(GesprekPage):
     """POST only: remind one member (``uitnodiging``) or everyone who has not answered."""
 
     def get(self, request):
-        return HttpResponseNotAllowed(["POST"])
+        # Reloaded or bookmarked after sending: the partnership's page, not an error.
+        return self.back()
 
     def post(self, request):
         chosen = request.POST.get("uitnodiging", "")

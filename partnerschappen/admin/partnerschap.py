@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from portaal.admin import DutchHistoryAdmin
+from portaal.admin import DutchHistoryAdmin, PortaalTabularInline
 from registraties.admin.excel import can_export
 from registraties.constants import RegistratieStatus
 from registraties.mails import base_url
@@ -62,7 +62,8 @@ class LidmaatschapInlineFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         # The table's column headers are no <label>: give each control its own name.
         if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = _("Dit lid verwijderen")
+            form.fields["DELETE"].widget.attrs["aria-label"] = _(
+                "Dit lid uit het partnerschap halen")
 
 
 MSG_CONCURRENT_CHANGE = _("Er werd niets bewaard: iemand anders wijzigde de leden van dit "
@@ -93,13 +94,51 @@ class KnownLabelsAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class LidmaatschapInline(admin.TabularInline):
+class ChoiceLabelsWhenReadOnly:
+    """Staff who only read see a choice list's labels ("thematische screening"), never the
+    codes it stores (``["thematische_screening"]``). ``label_fields`` maps each such field
+    to the admin method that shows its labels."""
+
+    label_fields: dict[str, str] = {}
+
+    def _read_only(self, request, obj) -> bool:
+        return not self.has_change_permission(request, obj)
+
+    def _with_labels(self, names):
+        return [self.label_fields.get(name, name) for name in names]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._read_only(request, obj):
+            fields += self.label_fields.values()
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._read_only(request, obj):
+            return fieldsets
+        return [(name, {**options, "fields": self._with_labels(options["fields"])})
+                for name, options in fieldsets]
+
+
+def _labels(field_name: str, description):
+    @admin.display(description=description)
+    def show(self, obj):
+        return ", ".join(obj._meta.get_field(field_name).labels(getattr(obj, field_name))) or "–"
+    return show
+
+
+class LidmaatschapInline(ChoiceLabelsWhenReadOnly, PortaalTabularInline):
     model = Lidmaatschap
     formset = LidmaatschapInlineFormSet
     autocomplete_fields = ["registratie"]
     fields = ["registratie", "status_registratie", "rol", "acties", "deelname"]
     readonly_fields = ["status_registratie", "deelname"]
+    label_fields = {"acties": "acties_labels"}
+    acties_labels = _labels("acties", _("acties"))
     extra = 1
+    # Removes the member from this partnership (through the service), never the registration.
+    delete_label = _("Uit dit partnerschap halen")
 
     class Media:
         js = ["admin-portaal/zoekvak-namen.js"]
@@ -169,7 +208,7 @@ def _warning_list(warnings):
 
 
 @admin.register(Partnerschap)
-class PartnerschapAdmin(DutchHistoryAdmin):
+class PartnerschapAdmin(ChoiceLabelsWhenReadOnly, DutchHistoryAdmin):
     list_display = ["naam", "basis", "status", "aantal_leden", "status_leden",
                     "waarschuwingen_kort"]
     list_filter = ["ronde", "status", "basis", AntwoordFilter]
@@ -182,6 +221,8 @@ class PartnerschapAdmin(DutchHistoryAdmin):
     readonly_fields = ["waarschuwingen", "status", "status_reden", "aangemaakt_door",
                        "aangemaakt_op", "gewijzigd_op"]
     change_form_template = "admin/partnerschappen/partnerschap/change_form.html"
+    label_fields = {"themas": "themas_labels"}
+    themas_labels = _labels("themas", _("thema's"))
     fieldsets = [
         (None, {"fields": ["waarschuwingen", "naam", "ronde", "status", "status_reden", "basis",
                            "basis_andere", "themas", "notities"]}),
@@ -258,10 +299,10 @@ class PartnerschapAdmin(DutchHistoryAdmin):
             return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
-            # Whoever leaves is taken out of the upcoming conversations it was invited to.
-            services.member_removed(partnerschap=form.instance, registratie_id=obj.registratie_id,
-                                    base=base_url(request), user=request.user)
+            # One path for a removal, the service's: it also withdraws the upcoming invitations.
+            services.partnerschap_remove_member(partnerschap=form.instance,
+                                                registratie=obj.registratie,
+                                                base=base_url(request), user=request.user)
         # Demote before promoting: a swap of the regierol must not hit the one-regisseur constraint.
         for obj in sorted(instances, key=lambda lid: lid.rol == LidRol.REGISSEUR):
             obj.save()

@@ -11,7 +11,7 @@ from django.views import View
 from registraties.constants import Actie
 from verkenning.models import Ronde
 
-from .. import services
+from .. import selectors, services
 from ..constants import Basis
 from ..suggestions import Suggestion, describe_registraties, suggest_partnerships
 
@@ -127,7 +127,9 @@ class SuggestionsView(View):
         regisseur = next((r for r in suggestion.registraties if r.pk == suggestion.regisseur), None)
         try:
             partnerschap = services.partnerschap_create(
-                ronde=ronde, naam=suggestion.naam, registraties=suggestion.registraties,
+                ronde=ronde,
+                naam=selectors.partnerschap_unique_name(ronde=ronde, naam=suggestion.naam),
+                registraties=suggestion.registraties,
                 regisseur=regisseur, basis=suggestion.basis, themas=suggestion.themas,
                 notities="\n".join([str(_("Voorgesteld door het portaal omdat:")),
                                     *(f"- {line}" for line in suggestion.explanation)]),

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
+from django.forms.utils import ErrorDict
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +31,7 @@ from .filters import (
     VaardigheidFilter,
     VlagFilter,
 )
-from .review import ReviewAdminMixin
+from .review import MSG_NOTHING_SAVED, MSG_NOTHING_TO_SAVE, BeoordelingForm, ReviewAdminMixin
 
 STAFF_EDIT_REASON = "Gewijzigd door ESF&DO in het beheer"
 BY_FORM = _("de organisatie (via het formulier)")
@@ -149,9 +151,12 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
              if code in Vlag.values),
         )
 
-    @admin.display(description=_("thema's / acties"))
+    @admin.display(description=_("aantal thema's / acties"))
     def themas_rollen(self, obj):
-        return f"{len(obj.themas or [])} / {len(obj.rollen or [])}"
+        themas, rollen = len(obj.themas or []), len(obj.rollen or [])
+        words = _("%(themas)d thema's, %(acties)d acties") % {"themas": themas, "acties": rollen}
+        return format_html('<span aria-hidden="true" title="{}">{} / {}</span>'
+                           '<span class="visually-hidden">{}</span>', words, themas, rollen, words)
 
     @admin.display(description=_("ingediend"), ordering="ingediend_op")
     def ingediend(self, obj):
@@ -219,29 +224,74 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
         if not self.has_change_permission(request, obj):
             # Read-only users get no answer fields, which the public form's setup expects.
             kwargs["form"] = forms.ModelForm
-        return super().get_form(request, obj, change, **kwargs)
+            return super().get_form(request, obj, change, **kwargs)
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if not change or obj is None:
+            return form_class
+        # The detail page is one form: its answers and the review panel above them.
+        return type(form_class.__name__, (DetailFormMixin, form_class), {
+            "make_beoordeling": staticmethod(
+                lambda data: self.beoordeling_form(request, obj, data=data)),
+        })
 
     def save_model(self, request, obj, form, change):
-        services.registratie_update(registratie=obj, data=form.answers(), reason=STAFF_EDIT_REASON)
-        if form.notices:
-            messages.warning(request, _("Bewaard met deze aandachtspunten, die deze wijziging niet "
-                                        "veroorzaakte: %(punten)s.") % {
-                "punten": "; ".join(dict.fromkeys(notice.label for notice in form.notices))})
+        form.answers_saved = []
+        if form.cleaned_data:
+            saved = services.registratie_update(registratie=obj, data=form.answers(),
+                                                reason=STAFF_EDIT_REASON)
+            form.answers_saved = saved.changed_answers
+            if form.answers_saved:
+                self.message_user(request, _("De antwoorden zijn bewaard."), messages.SUCCESS)
+            if form.notices:
+                messages.warning(request, _("Bewaard met deze aandachtspunten, die deze wijziging "
+                                            "niet veroorzaakte: %(punten)s.") % {
+                    "punten": "; ".join(dict.fromkeys(notice.label for notice in form.notices))})
+        reviewed = False
+        beoordeling = getattr(form, "beoordeling", None)
+        if beoordeling is not None:
+            result = beoordeling.save(user=request.user)
+            self.report_review(request, obj, result)
+            reviewed = result.saved_anything or result.status_asked
+        if not form.answers_saved and not reviewed:
+            self.message_user(request, MSG_NOTHING_TO_SAVE, messages.INFO)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        registratie = self.get_object(request, object_id)
-        extra = {}
-        if registratie is not None and self.has_view_or_change_permission(request, registratie):
-            extra = self.detail_context(request, registratie)
-        return super().change_view(request, object_id, form_url,
-                                   extra_context={**extra, **(extra_context or {})})
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Only the answers that changed; a save that changed none leaves no entry.
+        if not getattr(form, "answers_saved", None):
+            return []
+        return [{"changed": {"fields": [str(form.fields[name].label or name)
+                                        for name in form.answers_saved if name in form.fields]}}]
 
-    def detail_context(self, request, registratie, **forms_) -> dict:
+    def log_change(self, request, obj, message):
+        if message:
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        """Back to the page (or the list after ‘Opslaan’); the messages say what was stored."""
+        if request.POST.keys() & {"_continue", BeoordelingForm.STATUS_BUTTON,
+                                  BeoordelingForm.NOTE_BUTTON}:
+            anchor = "#notities" if BeoordelingForm.NOTE_BUTTON in request.POST else ""
+            return HttpResponseRedirect(request.get_full_path() + anchor)
+        return self.response_post_save_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        if obj is not None and obj.pk and self.has_view_or_change_permission(request, obj):
+            form = context["adminform"].form
+            if request.method == "POST":
+                # The answers on the panels are the stored ones, not the refused ones typed.
+                obj = self.get_object(request, str(obj.pk))
+            context.update(self.detail_context(
+                request, obj, beoordeling_form=getattr(form, "beoordeling", None)))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def detail_context(self, request, registratie, *, beoordeling_form=None) -> dict:
         """Everything the detail page shows besides the editable answers."""
         return {
             "registratie": registratie,
             "answer_sections": registratie_answer_sections(registratie),
-            **self.review_context(request, registratie, **forms_),
+            **self.review_context(request, registratie, beoordeling_form=beoordeling_form),
             "panels": [{"template": panel.template, **panel.context(request, registratie)}
                        for panel in self.detail_panels],
             "history_rows": self.history_rows(request, registratie),
@@ -249,13 +299,50 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
                                    args=[registratie.pk]),
         }
 
-    def render_review_page(self, request, registratie, **forms_):
+    def render_review_page(self, request, registratie, *, beoordeling_form):
         """The detail page's panels again with the invalid form, keeping what the user typed."""
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": str(registratie),
             "original": registratie,
-            **self.detail_context(request, registratie, **forms_),
+            **self.detail_context(request, registratie, beoordeling_form=beoordeling_form),
         }
         return TemplateResponse(request, self.review_page_template, context, status=400)
+
+
+class DetailFormMixin:
+    """The answers form of a registration's page, with the review panel typed on that page.
+
+    Answers nobody touched are neither judged nor saved: a note or a status change is never
+    refused because today's rules would judge the stored answers differently.
+    """
+
+    make_beoordeling = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.beoordeling = self.make_beoordeling(self.data if self.is_bound else None)
+        self.answers_saved: list[str] = []
+
+    def typed_answers(self) -> list[str]:
+        """The answer fields whose sent value differs from the stored one (browsers send
+        line breaks as CR LF)."""
+        typed = []
+        for name in self.changed_data:
+            bound = self[name]
+            data = bound.data
+            if isinstance(data, str) and "\r\n" in data and not bound.field.has_changed(
+                    bound.initial, data.replace("\r\n", "\n")):
+                continue
+            typed.append(name)
+        return typed
+
+    def full_clean(self):
+        if self.is_bound and not self.typed_answers():
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+        else:
+            super().full_clean()
+        if self.is_bound and not self.beoordeling.is_valid():
+            self.add_error(None, MSG_NOTHING_SAVED)

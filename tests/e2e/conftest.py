@@ -2,6 +2,8 @@
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -49,3 +51,21 @@ def recording(browser):
 @pytest.fixture
 def page(recording):
     return recording().page
+
+
+@pytest.fixture
+def signed_in(recording, live_server):
+    """``signed_in(user)``: a page in a fresh browser context that carries a staff session
+    made by Django's own test client (no login form, no second factor)."""
+
+    def open_page(user):
+        client = Client()
+        client.force_login(user)
+        recorded = recording()
+        recorded.context.add_cookies([{
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_server.url}])
+        return recorded.page
+
+    return open_page

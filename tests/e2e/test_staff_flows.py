@@ -300,9 +300,12 @@ def test_coordinator_reviews_every_brussels_registration_still_to_review(
     page.locator("#result_list").get_by_role("link", name=other.referentie, exact=True).click()
     page.locator(".portaal-beoordeling select[name='status']").select_option("niet_ontvankelijk")
     page.locator(".portaal-beoordeling textarea[name='reden']").fill("   ")
-    with page.expect_response(lambda r: r.url.endswith(f"/{other.pk}/status/")) as answer:
+    # A coordinator's page is one form (issue 16): the status goes with the answers, to the
+    # page's own address, which shows the refusal again with everything typed.
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and f"/{other.pk}/change/" in r.url) as answer:
         page.get_by_role("button", name="Status opslaan").click()
-    assert answer.value.status == 400
+    assert answer.value.status == 200
     expect(page.locator("#id_reden_fout")).to_contain_text(REASON_REQUIRED)
     expect(page.locator(".portaal-beoordeling select[name='status']")).to_have_value(
         "niet_ontvankelijk")
@@ -495,7 +498,10 @@ def test_reviewer_changes_a_status_reads_partnerships_but_neither_exports_nor_co
                                              exact=True).click()
     expect(page.locator("#notities")).to_be_visible()
     status_select = page.locator(".portaal-beoordeling select[name='status']")
-    expect(status_select).to_have_value("in_behandeling")  # the next step is proposed
+    # The current status is preselected (issue 16): a click on "Status opslaan" alone
+    # changes nothing; the reviewer picks the next step.
+    expect(status_select).to_have_value("ingediend")
+    status_select.select_option("in_behandeling")
     page.get_by_role("button", name="Status opslaan").click()
     expect(page.locator("ul.messagelist")).to_contain_text(
         f"{registratie.referentie} heeft nu de status ‘in behandeling’.")
@@ -605,7 +611,8 @@ def test_full_history_page_is_in_dutch_with_readable_values(staff_browser, ronde
     page = staff.page
     staff.login(coordinator)
     page.goto(staff.url(f"/beheer/registraties/registratie/{registratie.pk}/change/"))
-    page.get_by_role("button", name="Status opslaan").click()  # proposed: in behandeling
+    page.locator(".portaal-beoordeling select[name='status']").select_option("in_behandeling")
+    page.get_by_role("button", name="Status opslaan").click()
     expect(page.locator("ul.messagelist")).to_contain_text("heeft nu de status ‘in behandeling’")
     page.get_by_role("link", name="Volledige geschiedenis in het beheer").click()
     expect(page.locator("#change-history")).to_be_visible()

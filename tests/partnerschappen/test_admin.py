@@ -326,3 +326,94 @@ def test_the_change_page_queries_stay_flat_as_members_are_added(admin_client, op
     html = admin_client.get(url).content.decode()
     assert all(str(lid.registratie) in html for lid in partnerschap.lidmaatschappen.all())
     assert queries() == few
+
+
+# ----- issue 16: the page as each role reads it ----------------------------------------------
+
+@pytest.fixture
+def drie(open_ronde, registratie_factory):
+    a, b, c = (registratie_factory(rollen=["regie", "competentiechecks"]) for _ in range(3))
+    return services.partnerschap_create(ronde=open_ronde, naam="Bouw en installatie",
+                                        registraties=[a, b, c], regisseur=a,
+                                        themas=["thematische_screening"])
+
+
+def test_a_reviewer_reads_labels_and_no_way_to_add_on_the_read_only_page(drie, open_ronde):
+    from django.test import Client
+
+    from registraties.roles import REVIEWER, staff_user_save
+
+    reviewer, _created, _password = staff_user_save(username="bea", role=REVIEWER,
+                                                    password="Proef-wachtwoord-2021!")
+    client = Client()
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:partnerschappen_partnerschap_change",
+                              args=[drie.pk])).text
+    assert '["' not in html  # no JSON list anywhere
+    assert "thematische screening (bv. digitale, 21ste-eeuwse of groene vaardigheden)" in html
+    assert "samenwerking (regierol), opzetten competentiechecks" in html
+    assert "toevoegen" not in html.lower().replace("aan partnerschap toevoegen", "")
+    assert "js-inline-admin-formset" not in html  # no script that could add a row
+    assert "Uit dit partnerschap halen" not in html
+
+
+def test_no_related_object_icons_on_the_partnership_page(admin_client, drie):
+    html = admin_client.get(reverse("admin:partnerschappen_partnerschap_change",
+                                    args=[drie.pk])).text
+    for icon in ("related-widget-wrapper-link", "delete-related", "change-related",
+                 "add-related", "view-related"):
+        assert icon not in html
+    assert "Uit dit partnerschap halen" in html
+    assert "Lid toevoegen" in html and "Nog een" not in html
+
+
+def test_no_staff_form_offers_related_object_icons():
+    from django.contrib import admin
+    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+    from django.test import RequestFactory
+
+    from portaal.admin import STAFF_APPS
+
+    request = RequestFactory().get("/beheer/")
+    request.user = User.objects.create_superuser("sup", password="x")
+    offered = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in STAFF_APPS:
+            continue
+        forms = [model_admin.get_form(request, None)]
+        forms += [inline.get_formset(request, None).form
+                  for inline in model_admin.get_inline_instances(request, None)]
+        for form in forms:
+            for name, field in form.base_fields.items():
+                widget = field.widget
+                if isinstance(widget, RelatedFieldWidgetWrapper) and (
+                        widget.can_add_related or widget.can_change_related
+                        or widget.can_delete_related or widget.can_view_related):
+                    offered.append(f"{model._meta.label}.{name}")
+    assert offered == []
+
+
+def test_removing_a_member_on_the_page_goes_through_the_service(admin_client, open_ronde, drie,
+                                                               monkeypatch):
+    calls = []
+    original = services.partnerschap_remove_member
+
+    def recording(**kwargs):
+        calls.append(kwargs["registratie"].pk)
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "partnerschap_remove_member", recording)
+    leden = list(drie.lidmaatschappen.order_by("pk"))
+    members = [{"id": lid.pk, "partnerschap": drie.pk, "registratie": lid.registratie_id,
+                "rol": lid.rol, "acties": lid.acties} for lid in leden]
+    members[2]["DELETE"] = "on"
+    response = admin_client.post(
+        reverse("admin:partnerschappen_partnerschap_change", args=[drie.pk]),
+        inline_post({"ronde": open_ronde.pk, "naam": drie.naam}, members, initial=3))
+
+    assert response.status_code == 302, response.text
+    assert calls == [leden[2].registratie_id]
+    assert set(drie.lidmaatschappen.values_list("registratie_id", flat=True)) == {
+        leden[0].registratie_id, leden[1].registratie_id}
+    # The registration itself stays.
+    assert leden[2].registratie.__class__.objects.filter(pk=leden[2].registratie_id).exists()

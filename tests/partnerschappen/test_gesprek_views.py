@@ -426,3 +426,13 @@ def test_the_batch_action_that_adds_a_member_later_offers_the_invitation_too(
 
     assert "1 registratie toegevoegd aan ‘Bouw en installatie’." in response.text
     assert "Nodig Via Actie vzw uit met de knop ‘Nieuwe leden uitnodigen’" in response.text
+
+
+def test_opening_the_invite_or_reminder_address_shows_the_partnership_page(coordinator_client,
+                                                                         invited, trio):
+    mail.outbox.clear()
+    for name in ("gesprek_uitnodigen", "gesprek_herinneren"):
+        response = coordinator_client.get(admin_url(name, trio.pk, invited.pk))
+        assert response.status_code == 302
+        assert response["Location"].startswith(page_url(trio))
+    assert mail.outbox == []

@@ -148,3 +148,68 @@ def test_making_a_partnership_needs_the_csrf_token(admin_user, demo_round):
 
     assert response.status_code == 403
     assert not Partnerschap.objects.exists()
+
+
+def test_a_partnership_from_a_suggestion_gets_a_name_meant_for_members(admin_client,
+                                                                       demo_round):
+    suggestion = suggest_partnerships(ronde=demo_round)[0]
+    admin_client.post(PAGE, {"ronde": demo_round.pk, "suggestie": suggestion.key,
+                             "actie": "aanmaken"})
+
+    naam = Partnerschap.objects.get().naam
+    # What the members share, with a capital: no "Voorstel:" reaches an invitation.
+    assert not naam.startswith("Voorstel")
+    assert naam[0].isupper()
+    sectors = [fact.label for fact in suggestion.facts_of("sector")][:2]
+    assert naam == " en ".join(sectors).capitalize()
+
+
+def test_the_same_name_twice_in_a_round_gets_a_number(admin_client, demo_round):
+    suggestion = suggest_partnerships(ronde=demo_round)[0]
+    Partnerschap.objects.create(ronde=demo_round, naam=suggestion.naam)
+    Partnerschap.objects.create(ronde=demo_round, naam=f"{suggestion.naam} (2)")
+
+    admin_client.post(PAGE, {"ronde": demo_round.pk, "suggestie": suggestion.key,
+                             "actie": "aanmaken"})
+
+    assert Partnerschap.objects.filter(naam=f"{suggestion.naam} (3)").exists()
+
+
+def test_the_invitation_of_a_suggested_partnership_names_it_as_members_read_it(
+        admin_client, demo_round):
+    from django.core import mail
+
+    from partnerschappen import services
+
+    suggestion = suggest_partnerships(ronde=demo_round)[0]
+    admin_client.post(PAGE, {"ronde": demo_round.pk, "suggestie": suggestion.key,
+                             "actie": "aanmaken"})
+    partnerschap = Partnerschap.objects.get()
+    from tests.partnerschappen.gesprekken import plan
+
+    gesprek = plan(partnerschap)
+    mail.outbox.clear()
+    services.gesprek_invite(gesprek=gesprek)
+    assert mail.outbox
+    for message in mail.outbox:
+        assert f"gesprek over het partnerschap {partnerschap.naam} op" in message.subject
+        assert "Voorstel" not in message.subject + message.body
+
+
+def test_the_migration_renames_suggested_partnerships_already_made(open_ronde):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("partnerschappen.migrations.0003_namen_voor_leden")
+    Partnerschap.objects.create(ronde=open_ronde, naam="Transport en logistiek")
+    first = Partnerschap.objects.create(ronde=open_ronde, naam="Voorstel: transport en logistiek")
+    second = Partnerschap.objects.create(ronde=open_ronde, naam="Voorstel: bouw")
+    kept = Partnerschap.objects.create(ronde=open_ronde, naam="Bouw en renovatie")
+
+    migration.rename(apps, None)
+
+    names = {p.pk: p.naam for p in Partnerschap.objects.all()}
+    assert names[first.pk] == "Transport en logistiek (2)"
+    assert names[second.pk] == "Bouw"
+    assert names[kept.pk] == "Bouw en renovatie"

@@ -14,13 +14,16 @@ pytestmark = pytest.mark.django_db
 
 URL = "/interesse/"
 LAYOUT = "ESF&amp;DO · Competentiechecks"
+STAFF_LAYOUT = '<span class="portaal-logo">ESF&amp;DO</span>'
 
 
 def assert_dutch_page(response, status, text):
+    """Dutch, in the layout of the URL's side: the public one, or the staff one on /beheer/."""
     assert response.status_code == status
     html = response.content.decode()
-    assert '<html lang="nl">' in html
-    assert LAYOUT in html, "rendered in the portal's layout"
+    staff = response.request["PATH_INFO"].startswith("/beheer/")
+    assert ('<html lang="nl-be" dir="ltr">' if staff else '<html lang="nl">') in html
+    assert (STAFF_LAYOUT if staff else LAYOUT) in html, "rendered in the portal's layout"
     assert text in html
     return html
 

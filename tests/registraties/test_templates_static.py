@@ -65,15 +65,17 @@ def test_portal_css_is_served(client, settings):
     assert b".portaal-fout" in body
 
 
-def test_500_page_renders_standalone_with_the_portal_css(settings):
-    from django.views.defaults import server_error
+def test_500_page_renders_in_the_portal_layout_with_the_portal_css(settings,
+                                                                   django_assert_num_queries):
+    from portaal.views import server_error
 
     settings.DEBUG = False
-    response = server_error(RequestFactory().get("/"))
+    with django_assert_num_queries(0):
+        response = server_error(RequestFactory().get("/"))
     html = response.content.decode()
     assert response.status_code == 500
     assert f'href="{settings.STATIC_URL}css/portaal.css"' in html
-    assert 'class="portaal-fout"' in html
+    assert 'class="portaal-tekst portaal-fout"' in html
     assert "style=" not in html
 
 

@@ -72,7 +72,8 @@ def test_a_note_added_on_the_page_shows_with_author(registratie, reviewer_client
 
 def test_an_empty_note_keeps_the_page_with_a_message(registratie, reviewer_client):
     response = reviewer_client.post(
-        reverse("admin:registraties_registratie_notitie", args=[registratie.pk]), {"tekst": ""})
+        reverse("admin:registraties_registratie_notitie", args=[registratie.pk]),
+        {"tekst": "", "_notitie": "Notitie toevoegen"})
     assert response.status_code == 400
     assert "Schrijf eerst de tekst van de notitie." in response.content.decode()
 

@@ -68,3 +68,56 @@ def test_demo_data_loads_a_made_up_register_and_the_registrations_are_judged_on_
     line = next(line for line in out.getvalue().splitlines() if line.startswith("KBO:"))
     number = line.split("bv. ")[1].split(" ")[0]
     assert kbo_lookup(number).rechtspersoon
+
+
+def test_the_number_suggested_for_the_form_is_active_in_the_register_and_not_registered(
+        settings):
+    from kbo.selectors import kbo_lookup
+    from registraties import ondernemingsnummer
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("KBO:"))
+    number = ondernemingsnummer.normalise(line.split("bv. ")[1].split(" ")[0])
+    entry = kbo_lookup(number)
+    assert entry.rechtspersoon and entry.actief
+    assert entry.naam in line
+    assert not Registratie.objects.filter(ronde__slug="demo", ondernemingsnummer=number).exists()
+    # Still free when the command runs again (make run on an existing database).
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    assert f"bv. {number[:4]}.{number[4:7]}.{number[7:]}" in out.getvalue()
+
+
+def test_the_staff_address_printed_is_the_host_make_run_serves_on(settings):
+    from pathlib import Path
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_data", host="0.0.0.0:8123", stdout=out)
+    assert "Beheer: http://0.0.0.0:8123/beheer/" in out.getvalue()
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    assert "manage.py demo_data --host $(HOST)" in makefile
+    assert "manage.py runserver $(HOST)" in makefile
+
+
+def test_demo_organisations_carry_names_of_their_own_sector(settings):
+    """A name from the made-up register names one sector ("Vlaamse Federatie Textiel 25"); a
+    demo organisation that carries such a name works in that very sector, so the suggestions'
+    explanations (shared sector, who takes the regierol) read right."""
+    from kbo.synthetic import SECTORS
+    from registraties.demo import register_sector
+
+    settings.DEBUG = True
+    call_command("demo_data", stdout=io.StringIO())
+    sector_words = {nl for nl, _fr in SECTORS}
+    rows = list(Registratie.objects.filter(ronde__slug="demo"))
+    named_by_register = 0
+    for registratie in rows:
+        words = set(registratie.naam.replace('"', " ").split()) & sector_words
+        if words:
+            named_by_register += 1
+            assert words == {register_sector({"sectoren": registratie.sectoren})}, (
+                registratie.naam, registratie.sectoren)
+    assert named_by_register >= 10  # the register's names are still there to compare

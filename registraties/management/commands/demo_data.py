@@ -2,6 +2,7 @@
 import random
 import secrets
 import tempfile
+from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from kbo.selectors import kbo_snapshot
 from kbo.synthetic import synthetic_dump, synthetic_enterprises
 from registraties import services
 from registraties.constants import RegistratieStatus
-from registraties.demo import demo_answers
+from registraties.demo import demo_answers, register_sector
 from registraties.eligibility import rechtsvorm_in_register
 from registraties.models import Registratie
 from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
@@ -33,10 +34,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--aantal", type=int, default=40)
+        parser.add_argument("--host", default="127.0.0.1:8000",
+                            help="Waar de server luistert (make run geeft zijn HOST door).")
         parser.add_argument("--force", action="store_true",
                             help="Ook uitvoeren als DEBUG uit staat.")
 
-    def handle(self, *args, aantal, force, **options):
+    def handle(self, *args, aantal, force, host, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demodata laden kan alleen met DEBUG aan (of met --force).")
         register = self._demo_register()
@@ -48,15 +51,13 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demoronde '{ronde.titel}' staat open tot {timezone.localtime(ronde.sluit_op):%d/%m/%Y} "
             f"met {count} registraties."))
-        example = next((e for e in synthetic_enterprises(KBO_DEMO_AANTAL, seed=KBO_DEMO_SEED)
-                        if e.rechtspersoon and e.actief and e.heeft_adres and not e.land_nl
-                        and e.postcode[0] in "2389"), None)
+        example = self._example(ronde)
         if kbo_snapshot() is not None and example is not None:
             self.stdout.write(self.style.SUCCESS(
                 f"KBO: een verzonnen register is geladen; typ in het formulier bv. "
                 f"{example.nummer[:4]}.{example.nummer[4:7]}.{example.nummer[7:]} "
                 f"({example.naam})."))
-        self.stdout.write(self.style.SUCCESS("Beheer: http://127.0.0.1:8000/beheer/ — demo-accounts "
+        self.stdout.write(self.style.SUCCESS(f"Beheer: http://{host}/beheer/ — demo-accounts "
                                              "(nieuw wachtwoord bij elke start):"))
         for username, role in (("coordinator", COORDINATOR), ("beoordelaar", REVIEWER)):
             _user, _created, password = staff_user_save(
@@ -64,6 +65,17 @@ class Command(BaseCommand):
                 email=f"{username}@example.be")
             self.stdout.write(self.style.SUCCESS(
                 f"  {role:<12} gebruiker: {username:<12} wachtwoord: {password}"))
+
+    @staticmethod
+    def _example(ronde):
+        """A number to try in the form: an active legal person of the register, with a
+        Flemish seat and a Dutch name, that has not registered in the demo round yet."""
+        taken = set(Registratie.objects.filter(ronde=ronde)
+                    .values_list("ondernemingsnummer", flat=True))
+        return next((e for e in synthetic_enterprises(KBO_DEMO_AANTAL, seed=KBO_DEMO_SEED)
+                     if e.rechtspersoon and e.actief and e.heeft_adres and not e.land_nl
+                     and e.naam_nl and e.postcode[0] in "2389" and e.nummer not in taken),
+                    None)
 
     def _demo_round(self):
         template = Ronde.objects.filter(slug="competentiechecks-2021").first()
@@ -108,11 +120,18 @@ class Command(BaseCommand):
     def _registrations(self, ronde, aantal, register: list):
         rng = random.Random(7)
         now = timezone.now()
+        # The register's organisations per sector word of their Dutch name, so that a demo
+        # organisation takes the number (and most take the name) of one of its own sector.
+        by_sector: dict[str, list] = defaultdict(list)
+        for enterprise in register:
+            for word in enterprise.naam_nl.split():
+                by_sector[word].append(enterprise)
         for index, data in enumerate(demo_answers(aantal)):
-            if index < len(register) and index % 4:
+            candidates = by_sector.get(register_sector(data))
+            if candidates and index % 4:
                 # Most demo organisations are in the register (one in four is not), and most
                 # of those declared what it says; the others show staff a difference.
-                enterprise = register[index]
+                enterprise = candidates.pop(0)
                 data["ondernemingsnummer"] = enterprise.nummer
                 if index % 3:
                     data.update(naam=enterprise.naam, straat=enterprise.straat,
