@@ -55,8 +55,6 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "localflavor",
-    "django_tasks",
-    "django_tasks_db",
     "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -67,6 +65,9 @@ INSTALLED_APPS = [
     "berichten",
     "registraties",
     "partnerschappen",
+    # After berichten: its `db_worker` (with heartbeat and recovery) replaces the library's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,13 @@ ESFDO_MAILBOX = os.environ.get("ESFDO_MAILBOX", "competentiechecks@esf-agentscha
 BERICHTEN_WACHTTIJDEN = [int(seconds) for seconds in env_list(
     "BERICHTEN_WACHTTIJDEN", "60,300,900,3600,14400,43200")]
 
+# A worker holds a job (a mail, an Excel import) for this many seconds and renews the claim
+# every WERKER_HARTSLAG_SECONDEN while it runs; every WERKER_HERSTEL_SECONDEN each worker takes
+# up what a dead worker left (berichten/worker.py). Recovery takes at most claim + sweep.
+WERKER_CLAIM_SECONDEN = float(os.environ.get("WERKER_CLAIM_SECONDEN", "60"))
+WERKER_HARTSLAG_SECONDEN = float(os.environ.get("WERKER_HARTSLAG_SECONDEN", "15"))
+WERKER_HERSTEL_SECONDEN = float(os.environ.get("WERKER_HERSTEL_SECONDEN", "30"))
+
 # Background work (mails, Excel imports, clean-up) goes to a queue in the database, run by
 # `manage.py db_worker` processes on any machine that reaches the same database.
 TASKS = {
@@ -267,7 +275,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     # A load balancer probes the health check over plain HTTP on the internal network.
-    SECURE_REDIRECT_EXEMPT = [r"^gezondheid/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^gezondheid/(werker/)?$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

@@ -8,13 +8,16 @@ class RegistratiesConfig(AppConfig):
     verbose_name = _("Registraties")
 
     def ready(self):
-        from berichten import rendering
+        from berichten import rendering, worker
 
         from . import mails
+        from .excel.tasks import importbestanden_recover
         from .roles import sync_roles_after_migrate
 
         # The worker writes these mails when it sends them.
         rendering.register(mails.KINDS, mails.render)
+        # Every worker's sweep runs the Excel previews and imports that wait too long.
+        worker.register_recovery("excel-import", importbestanden_recover)
 
         # Not limited to this app as sender: partnerships migrate later and their
         # permissions must reach the coordinator role too.
