@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from kbo.selectors import kbo_check
 from portaal.admin import ReadOnlyAdmin
+from portaal.text import TextAnswersMixin
 
 from .. import eligibility, review
 from ..constants import KboBevinding, KboControle, RegistratieStatus, Vlag
@@ -22,7 +23,7 @@ NOTE_PERMISSION = "registraties.add_notitie"
 APPLY = "apply"  # set by the batch action's own page: the form below was filled in
 
 
-class StatusForm(forms.Form):
+class StatusForm(TextAnswersMixin, forms.Form):
     """The status change, the same on the detail page and in the batch action.
 
     Its rules (a reason for ‘niet ontvankelijk’, …) live in review.py; the views put the
@@ -40,7 +41,7 @@ class StatusForm(forms.Form):
     )
 
 
-class NotitieForm(forms.Form):
+class NotitieForm(TextAnswersMixin, forms.Form):
     tekst = forms.CharField(label=_("Nieuwe notitie"),
                             widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
                             error_messages={"required": review.MSG_EMPTY_NOTE})
