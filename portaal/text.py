@@ -1,9 +1,9 @@
 """What counts as a typed answer in every form: invisible characters alone are no answer, and
 bytes that did not arrive as UTF-8 are refused next to their field.
 
-A form gets both rules by calling ``clean_text_answers(self)`` at the start of its ``clean()``
-(``TextAnswersMixin`` does that); the staff backend gives them to every admin form
-(``portaal.admin``). The request guard (``portaal.middleware``) turns a body that is not
+A form gets both rules from ``TextAnswersMixin`` (invisible-only answers are emptied before
+the fields read them; ``clean_text_answers`` at the start of ``clean()``); the staff backend
+gives them to every admin form (``portaal.admin``). The request guard (``portaal.middleware``) turns a body that is not
 UTF-8 into values that carry U+FFFD where the bytes were, so the form can name the field.
 """
 import unicodedata
@@ -58,8 +58,38 @@ def clean_text_answers(form: forms.BaseForm) -> None:
                 data[name] = ""
 
 
+def blank_invisible_answers(form: forms.BaseForm) -> None:
+    """Before any field reads the data: an answer of only invisible characters becomes empty,
+    so that the field's own checks (required, its format) see what a person sees."""
+    data, changed = form.data, {}
+    for key in {form.add_prefix(name) for name in form.fields}:
+        if key not in data:
+            continue
+        values = data.getlist(key) if hasattr(data, "getlist") else data[key]
+        many = isinstance(values, list | tuple)
+        blanked = ["" if isinstance(value, str) and value and is_invisible(value) else value
+                   for value in (values if many else [values])]
+        if blanked != list(values if many else [values]):
+            changed[key] = blanked if many else blanked[0]
+    if not changed:
+        return
+    data = data.copy()
+    for key, value in changed.items():
+        if hasattr(data, "setlist"):
+            data.setlist(key, value if isinstance(value, list) else [value])
+        else:
+            data[key] = value
+    form.data = data
+
+
 class TextAnswersMixin:
-    """A form whose text answers follow the two rules (see ``clean_text_answers``)."""
+    """A form whose text answers follow the two rules: invisible-only answers are empty before
+    the fields check them, and ``clean_text_answers`` refuses unreadable bytes."""
+
+    def full_clean(self):
+        if self.is_bound:
+            blank_invisible_answers(self)
+        super().full_clean()
 
     def clean(self):
         clean_text_answers(self)
