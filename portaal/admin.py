@@ -1,10 +1,12 @@
 """The staff backend's site: Dutch branding, the order of the index, pages apps add to it,
 and the guards every model page of it gets (lookups, selections, ids, typed answers)."""
+from functools import wraps
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Model
 from django.http import Http404, HttpResponseRedirect
@@ -125,6 +127,19 @@ class PortaalAdminSite(admin.AdminSite):
         return [*(path(route, self.admin_view(view), name=name)
                   for route, view, name in self._extra_views),
                 *super().get_urls()]
+
+    def admin_view(self, view, cacheable=False):
+        """Every staff view (also of other packages): an object that does not exist is a 404,
+        never a 500 (e.g. django-otp's device pages look their device up without a check)."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request, *args, **kwargs):
+            try:
+                return inner(request, *args, **kwargs)
+            except ObjectDoesNotExist as exc:
+                raise Http404(_("Deze pagina bestaat niet.")) from exc
+        return guarded
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every model page, also of other packages, gets the guards of GuardedModelAdmin."""
