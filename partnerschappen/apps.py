@@ -13,7 +13,11 @@ class PartnerschappenConfig(AppConfig):
 
         from . import mails
         from .excel import PARTNERSHIPS_COLUMN
+        from .privacy import declare_personal_data
         from .selectors import edit_page_conversations
+
+        # Erasure and retention (registraties/personal_data.py) cover what partnerships store.
+        declare_personal_data()
 
         # The worker writes the conversation mails and their calendar entries when it sends them.
         rendering.register(mails.KINDS, mails.render)

@@ -12,7 +12,11 @@ class RegistratiesConfig(AppConfig):
 
         from . import mails
         from .excel.tasks import importbestanden_recover
+        from .personal_data import declare_registraties
         from .roles import sync_roles_after_migrate
+
+        # What erasure and retention wipe in this app's models.
+        declare_registraties()
 
         # The worker writes these mails when it sends them.
         rendering.register(mails.KINDS, mails.render)
