@@ -195,12 +195,13 @@ class Heartbeat(_Loop):
 
 
 class Sweeper(_Loop):
-    """Takes up what waits too long, at start and every ``WERKER_HERSTEL_SECONDEN``. Not a
-    daemon: at a normal stop the job it runs ends first (it starts no new one)."""
+    """Takes up what waits too long, at start and every ``WERKER_HERSTEL_SECONDEN``. At a
+    normal stop the worker waits a while for the job it runs (it starts no new one); a daemon
+    all the same, so that nothing keeps a stopped process alive (the autoreloader)."""
 
     def __init__(self, stop: threading.Event):
         super().__init__(name="werker-herstel", seconds=sweep_seconds(), stop=stop,
-                         daemon=False, first_now=True)
+                         daemon=True, first_now=True)
 
     def step(self) -> None:
         recover(lambda: not self.stop.is_set())

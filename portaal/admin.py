@@ -3,7 +3,7 @@ and the guards every model page of it gets (lookups, selections, ids, typed answ
 from functools import wraps
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -76,7 +76,14 @@ class GuardedModelAdmin:
         return allowed
 
     def lookup_allowed(self, lookup, value, request=None):
-        return lookup in self.allowed_lookups(request)
+        if lookup in self.allowed_lookups(request):
+            return True
+        # As Django: the popup of a raw-id field may pass its field's limit_choices_to.
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            fk_lookup = fk_lookup() if callable(fk_lookup) else fk_lookup
+            if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return False
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)

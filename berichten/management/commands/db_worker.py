@@ -15,6 +15,9 @@ from django_tasks_db.management.commands import db_worker
 from berichten import worker as housekeeping
 
 logger = logging.getLogger(__name__)
+# How long a stopping worker waits for the job its sweep is on (above EMAIL_TIMEOUT; systemd's
+# TimeoutStopSec in the README is 60 s).
+STOP_WAIT_SECONDS = 45
 
 
 class Worker(db_worker.Worker):
@@ -28,12 +31,11 @@ class Worker(db_worker.Worker):
         try:
             super().run()
         finally:
-            # The sweep finishes the job it runs (it is not a daemon); the heartbeat dies
-            # with the process.
+            # The sweep may finish the mail or file it is on; the heartbeat renews its claim
+            # meanwhile and stops with it.
             self.stop.set()
-            for thread in threads:
-                if not thread.daemon:
-                    thread.join()
+            for thread in reversed(threads):
+                thread.join(timeout=STOP_WAIT_SECONDS)
 
     def shutdown(self, signum, frame) -> None:
         self.stop.set()
