@@ -27,9 +27,14 @@ class Bericht(models.Model):
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True, db_index=True)
     verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     volgende_poging_op = models.DateTimeField(_("volgende poging op"), null=True, blank=True)
-    # A worker that sends holds the mail until this moment; a second worker leaves it alone,
-    # and a worker that died mid-send does not block the mail for ever.
+    # A worker that sends holds the mail until this moment and renews it while it is busy
+    # (berichten/worker.py); a second worker leaves it alone, and once a worker that died
+    # mid-send stops renewing, a running worker takes the mail up again.
     bezig_tot = models.DateTimeField(_("bezig tot"), null=True, blank=True)
+    # Which claim holds it (worker and a random part): only that claim renews or releases it.
+    bezig_door = models.CharField(_("bezig door"), max_length=100, blank=True, default="")
+    # When the last attempt gave up: the monitoring check counts the failures of the last day.
+    mislukt_op = models.DateTimeField(_("mislukt op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bericht")
@@ -38,3 +43,21 @@ class Bericht(models.Model):
 
     def __str__(self) -> str:
         return f"{self.onderwerp} → {self.aan}"
+
+
+class Werker(models.Model):
+    """A running ``db_worker`` process: when it was last seen (its heartbeat)."""
+
+    werker_id = models.CharField(_("werker"), max_length=100, unique=True)
+    host = models.CharField(_("machine"), max_length=255, blank=True, default="")
+    pid = models.PositiveIntegerField(_("proces"), null=True, blank=True)
+    gestart_op = models.DateTimeField(_("gestart op"))
+    gezien_op = models.DateTimeField(_("laatst gezien op"), db_index=True)
+
+    class Meta:
+        verbose_name = _("werker")
+        verbose_name_plural = _("werkers")
+        ordering = ["-gezien_op"]
+
+    def __str__(self) -> str:
+        return self.werker_id

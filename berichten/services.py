@@ -1,22 +1,14 @@
 """Writes on the outgoing mails: queue one, put failed ones back in the queue."""
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from .constants import BerichtStatus
 from .models import Bericht
+from .rendering import Bijlage
 from .tasks import enqueue_send
 
-
-@dataclass(frozen=True)
-class Bijlage:
-    """A text attachment: ``type`` is the full content type, parameters included."""
-
-    naam: str
-    type: str
-    inhoud: str
+__all__ = ["Bijlage", "bericht_queue", "berichten_queue", "berichten_resend"]
 
 
 def bericht_queue(*, aan: str, onderwerp: str, tekst: str = "", html: str = "", soort: str,
@@ -62,7 +54,8 @@ def berichten_resend(*, berichten: QuerySet[Bericht]) -> int:
     with transaction.atomic():
         ids = list(berichten.filter(status__in=RESENDABLE).values_list("pk", flat=True))
         Bericht.objects.filter(pk__in=ids, status__in=RESENDABLE).update(
-            status=BerichtStatus.WACHTEND, pogingen=0, volgende_poging_op=timezone.now())
+            status=BerichtStatus.WACHTEND, pogingen=0, volgende_poging_op=timezone.now(),
+            mislukt_op=None)
         if ids:
             enqueue_send(*ids)
     return len(ids)

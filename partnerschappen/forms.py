@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portaal.text import TextAnswersMixin
+
 from .calendar import BRUSSELS
 from .constants import PartnerschapStatus
 from .services import MAX_DURATION, MAX_REPORT, MIN_DURATION
@@ -27,7 +29,7 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-class GesprekForm(forms.Form):
+class GesprekForm(TextAnswersMixin, forms.Form):
     datum = forms.DateField(label=_("Datum"), widget=forms.DateInput(
         attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Kies de datum van het gesprek."),
@@ -67,14 +69,14 @@ class GesprekForm(forms.Form):
         return datetime.combine(data["datum"], data["tijd"]).replace(tzinfo=BRUSSELS)
 
 
-class VerslagForm(forms.Form):
+class VerslagForm(TextAnswersMixin, forms.Form):
     verslag = forms.CharField(
         label=_("Verslag (intern)"), required=False, max_length=MAX_REPORT,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 70}),
         help_text=_("Alleen voor ESF&DO: de leden zien het verslag nooit."))
 
 
-class AfrondenForm(forms.Form):
+class AfrondenForm(TextAnswersMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Het partnerschap is"), widget=forms.RadioSelect,
         choices=[(PartnerschapStatus.GEVORMD, _("gevormd: de leden bevestigden")),
@@ -86,14 +88,14 @@ class AfrondenForm(forms.Form):
                                         "ze niet."))
 
 
-class AfhakenForm(forms.Form):
+class AfhakenForm(TextAnswersMixin, forms.Form):
     reden = forms.CharField(label=_("Reden (intern)"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
                             help_text=_("Verplicht. Komt in de geschiedenis; het lid ziet ze "
                                         "niet."))
 
 
-class AntwoordForm(forms.Form):
+class AntwoordForm(TextAnswersMixin, forms.Form):
     """The answer page: a remark and three submit buttons named ``antwoord``.
 
     Which button and how long a remark may be are the service's rules (validate_answer).

@@ -1,11 +1,17 @@
-"""The staff backend's site: Dutch branding, the order of the index, pages apps add to it."""
+"""The staff backend's site: Dutch branding, the order of the index, pages apps add to it,
+and the guards every model page of it gets (lookups, selections, ids, typed answers)."""
+from functools import wraps
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers, widgets
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import connection
+from django.db.models import Model
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,9 +21,94 @@ from two_factor.utils import default_device
 
 from .history import EMPTY, ReadableHistoryHelper, user_display
 from .staff_auth import StaffLoginForm, StaffLoginView, setup_url, two_factor_required
+from .text import with_text_answers
 
 STAFF_APPS = ("registraties", "partnerschappen", "verkenning", "berichten", "kbo")
 MODEL_ORDER = ("Registratie", "Partnerschap", "Ronde")
+
+# The lookups Django's own list filters put in a query string for a field they filter on.
+# Anything else (a regular expression, "contains", a path the filters do not offer) is not
+# something a list page offers: Django answers it with a 400 (DisallowedModelAdminLookup).
+FILTER_LOOKUPS = ("", "exact", "iexact", "isnull", "isempty", "in", "gt", "gte", "lt", "lte",
+                  "id__exact", "pk__exact", "id__isnull")
+DATE_PARTS = ("year", "month", "day")
+MSG_BAD_SELECTION = _("Deze selectie kon niet gelezen worden. Vink de rijen opnieuw aan in de "
+                      "lijst en kies de actie nog eens.")
+
+
+def parse_key(model: type[Model], value) -> object | None:
+    """The primary key ``value`` (from a URL or a form) stands for, or None when no row of
+    ``model`` can have it: not a number for a numeric key, or beyond what the column holds."""
+    field = model._meta.pk
+    try:
+        key = field.to_python(unquote(str(value)))
+    except (ValidationError, ValueError, TypeError):
+        return None
+    if isinstance(key, int):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        if (low is not None and key < low) or (high is not None and key > high):
+            return None
+    return key
+
+
+class GuardedModelAdmin:
+    """What every model page of the staff backend gets (PortaalAdminSite.register adds it).
+
+    - A list takes only the filters it offers: another lookup in the query string (e.g.
+      ``?naam__regex=(``, which PostgreSQL answers with an error) is refused with a 400.
+    - A batch action with a selection that is not a list of this model's keys is refused
+      with a message, instead of failing on the database.
+    - Every form, also of inline rows, follows the portal's rules for typed answers
+      (portaal/text.py).
+    """
+
+    def allowed_lookups(self, request) -> set[str]:
+        allowed = set()
+        for item in self.get_list_filter(request):
+            name = getattr(item, "parameter_name", None)
+            if name:
+                allowed.add(name)
+                continue
+            field_path = item[0] if isinstance(item, (list, tuple)) else item
+            if isinstance(field_path, str):
+                allowed.update(f"{field_path}__{lookup}" if lookup else field_path
+                               for lookup in FILTER_LOOKUPS)
+        if self.date_hierarchy:
+            allowed.update(f"{self.date_hierarchy}__{part}" for part in DATE_PARTS)
+        return allowed
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup in self.allowed_lookups(request):
+            return True
+        # As Django: the popup of a raw-id field may pass its field's limit_choices_to.
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            fk_lookup = fk_lookup() if callable(fk_lookup) else fk_lookup
+            if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return False
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if any(parse_key(self.model, value) is None for value in selected):
+            self.message_user(request, MSG_BAD_SELECTION, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    def get_changelist_form(self, request, **kwargs):
+        return with_text_answers(super().get_changelist_form(request, **kwargs))
+
+    @classmethod
+    def guarded(cls, admin_class: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+        """``admin_class`` with these guards; its form and its inlines' forms with the rules
+        for typed answers."""
+        if issubclass(admin_class, cls):
+            return admin_class
+        inlines = [type(inline.__name__, (inline,), {"form": with_text_answers(inline.form),
+                                                     "__module__": inline.__module__})
+                   for inline in admin_class.inlines]
+        return type(admin_class.__name__, (cls, admin_class), {
+            "__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__,
+            "form": with_text_answers(admin_class.form), "inlines": inlines})
 
 
 class PortaalAdminSite(admin.AdminSite):
@@ -45,6 +136,24 @@ class PortaalAdminSite(admin.AdminSite):
         return [*(path(route, self.admin_view(view), name=name)
                   for route, view, name in self._extra_views),
                 *super().get_urls()]
+
+    def admin_view(self, view, cacheable=False):
+        """Every staff view (also of other packages): an object that does not exist is a 404,
+        never a 500 (e.g. django-otp's device pages look their device up without a check)."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request, *args, **kwargs):
+            try:
+                return inner(request, *args, **kwargs)
+            except ObjectDoesNotExist as exc:
+                raise Http404(_("Deze pagina bestaat niet.")) from exc
+        return guarded
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model page, also of other packages, gets the guards of GuardedModelAdmin."""
+        admin_class = GuardedModelAdmin.guarded(admin_class or admin.ModelAdmin)
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         """Staff, and with ``TWO_FACTOR_VERPLICHT`` on also verified by a second factor."""
@@ -154,11 +263,16 @@ class DutchHistoryAdmin(WithoutRelatedLinks, SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         # An id that cannot be this model's key (".../abc/history/") is a page that does not
         # exist; the database would refuse the comparison with a 500.
-        try:
-            self.model._meta.pk.to_python(unquote(object_id))
-        except ValidationError as exc:
-            raise Http404(_("Deze pagina bestaat niet.")) from exc
+        if parse_key(self.model, object_id) is None:
+            raise Http404(_("Deze pagina bestaat niet."))
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # ".../history/abc/", "1.5", " ": no version can have that id.
+        if parse_key(self.model, object_id) is None \
+                or parse_key(self.model.history.model, version_id) is None:
+            raise Http404(_("Deze pagina bestaat niet."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record)

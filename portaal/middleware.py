@@ -11,6 +11,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from .views import bad_request_page, is_staff_path, service_unavailable_page
@@ -96,7 +98,24 @@ class RequestGuardMiddleware:
                 return bad_request_page(MSG_TOO_BIG, status=413)
             if request.content_type == "multipart/form-data":
                 return self.multipart_refusal(request)
+        if request.content_type == "application/x-www-form-urlencoded":
+            self.read_form_as_utf8(request)
         return None
+
+    @staticmethod
+    def read_form_as_utf8(request) -> None:
+        """Django reads a form body that is not UTF-8 as Latin-1, so bytes like FF FE land in
+        an answer as 'ÿþ' without a word. Read it as UTF-8 with U+FFFD where the bytes were
+        not: the form then refuses that answer next to its field (portaal/text.py)."""
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return  # Django answers 400 when the view reads the form
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            request._post = QueryDict(body.decode("utf-8", "replace"), encoding="utf-8")
+            request._files = MultiValueDict()
 
     @staticmethod
     def multipart_refusal(request):

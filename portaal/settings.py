@@ -55,9 +55,6 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "localflavor",
-    "django_tasks",
-    "django_tasks_db",
-    "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -67,6 +64,9 @@ INSTALLED_APPS = [
     "berichten",
     "registraties",
     "partnerschappen",
+    # After berichten: its `db_worker` (with heartbeat and recovery) replaces the library's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -134,8 +134,10 @@ if REDIS_URL:
 else:
     # Shared by every process and machine (rate limits, throttles): never one process's memory.
     # `migrate` creates the table (registraties.apps).
+    # Room for the limits' counters (a few per client address): Django's default of 300
+    # entries would make it drop live counters under load.
     CACHES = {"default": {"BACKEND": "portaal.cache.DatabaseCache",
-                          "LOCATION": "portaal_cache"}}
+                          "LOCATION": "portaal_cache", "OPTIONS": {"MAX_ENTRIES": 100_000}}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Public pages rendered once per version of what they show (portaal/pagecache.py): this
 # process's own memory on purpose, since every key names that version.
@@ -200,6 +202,13 @@ ESFDO_MAILBOX = os.environ.get("ESFDO_MAILBOX", "competentiechecks@esf-agentscha
 BERICHTEN_WACHTTIJDEN = [int(seconds) for seconds in env_list(
     "BERICHTEN_WACHTTIJDEN", "60,300,900,3600,14400,43200")]
 
+# A worker holds a job (a mail, an Excel import) for this many seconds and renews the claim
+# every WERKER_HARTSLAG_SECONDEN while it runs; every WERKER_HERSTEL_SECONDEN each worker takes
+# up what a dead worker left (berichten/worker.py). Recovery takes at most claim + sweep.
+WERKER_CLAIM_SECONDEN = float(os.environ.get("WERKER_CLAIM_SECONDEN", "60"))
+WERKER_HARTSLAG_SECONDEN = float(os.environ.get("WERKER_HARTSLAG_SECONDEN", "15"))
+WERKER_HERSTEL_SECONDEN = float(os.environ.get("WERKER_HERSTEL_SECONDEN", "30"))
+
 # Background work (mails, Excel imports, clean-up) goes to a queue in the database, run by
 # `manage.py db_worker` processes on any machine that reaches the same database.
 TASKS = {
@@ -223,15 +232,11 @@ if env_bool("BEHIND_PROXY"):
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
-# Limits per client address on the public POSTs (registraties/views.py), counted in the
-# default cache so that every process and machine shares them. Off only for load tests on a
-# private machine: RATELIMIT_ENABLE=false.
+# Limits per client address on the public POSTs and the register lookup (a sliding window,
+# portaal/ratelimits.py), counted in the default cache so that every process and machine
+# shares them. Off only for load tests on a private machine: RATELIMIT_ENABLE=false.
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
-RATELIMIT_IP_META_KEY = "portaal.middleware.client_address"
-# django-ratelimit lists only memcached and django-redis as "supported"; Django's own Redis
-# cache increments atomically, and portaal.cache.DatabaseCache does so under a row lock.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # ALTCHA proof of work on the public form (registraties/spamcontrole.py): PBKDF2 iterations
 # per attempt; a browser needs on average 256 attempts (about a second), a server one.
@@ -267,7 +272,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     # A load balancer probes the health check over plain HTTP on the internal network.
-    SECURE_REDIRECT_EXEMPT = [r"^gezondheid/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^gezondheid/(werker/)?$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

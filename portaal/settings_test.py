@@ -16,8 +16,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
           "pagina": CACHES["pagina"]}  # noqa: F405
 # Many submissions from one test address; the tests of the limits switch them on (with the
-# database cache). LocMem is "not shared" for django-ratelimit's check: true, and meant here.
+# database cache).
 RATELIMIT_ENABLE = False
-SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 # A cheap proof of work, so the tests can solve challenges in Python quickly.
 ALTCHA_COST = 50

@@ -25,6 +25,8 @@ from two_factor.views import (
     SetupView,
 )
 
+from .text import TextAnswersMixin
+
 # Far above any real password, far below what makes hashing or logging a burden.
 PASSWORD_MAX_LENGTH = 1024
 
@@ -65,7 +67,7 @@ def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(char) == "Cc" for char in value)
 
 
-class StaffLoginForm(AdminAuthenticationForm):
+class StaffLoginForm(TextAnswersMixin, AdminAuthenticationForm):
     """The staff login: absurd input is refused before anyone tries to authenticate it.
 
     Authenticating a failed login makes django-axes store the username

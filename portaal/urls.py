@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from berichten.views import werker_gezondheid
+
 from .staff_auth import (
     StaffBackupTokensView,
     StaffQRGeneratorView,
@@ -23,6 +25,8 @@ urlpatterns = [
     path("interesse/", include("registraties.urls")),
     path("kbo/", include("kbo.urls")),
     path("gesprek/", include("partnerschappen.urls")),
+    # For monitoring (the load balancer's check is /gezondheid/, database only).
+    path("gezondheid/werker/", werker_gezondheid, name="gezondheid_werker"),
     path("", include("verkenning.urls")),
 ]
 

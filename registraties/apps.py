@@ -8,17 +8,24 @@ class RegistratiesConfig(AppConfig):
     verbose_name = _("Registraties")
 
     def ready(self):
-        from berichten import rendering
+        from berichten import rendering, worker
         from kbo.views import contribute_lookup_answer
 
         from . import mails
+        from .excel.tasks import importbestanden_recover
+        from .personal_data import declare_registraties
         from .roles import sync_roles_after_migrate
         from .selectors import number_registered_now
+
+        # What erasure and retention wipe in this app's models.
+        declare_registraties()
 
         # The worker writes these mails when it sends them.
         rendering.register(mails.KINDS, mails.render)
         # The form's KBO lookup also says whether the number already registered.
         contribute_lookup_answer(number_registered_now)
+        # Every worker's sweep runs the Excel previews and imports that wait too long.
+        worker.register_recovery("excel-import", importbestanden_recover)
 
         # Not limited to this app as sender: partnerships migrate later and their
         # permissions must reach the coordinator role too.

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kbo.selectors import NOT_LOADED, KboCheck, KboLookup, kbo_check
+from portaal.text import TextAnswersMixin
 
 from . import eligibility, ondernemingsnummer
 from .constants import Rechtsvorm, Thema, TypeOrganisatie, Vlag
@@ -139,7 +140,7 @@ def form_layout() -> Layout:
     return Layout(*fieldsets)
 
 
-class RegistratieForm(forms.ModelForm):
+class RegistratieForm(TextAnswersMixin, forms.ModelForm):
     """All answers of one registration; also validates imported rows and staff edits.
 
     Which fields there are, and their labels, help and messages, come from questions.py;
@@ -468,7 +469,7 @@ def _no_constraint_queries(exclude=None) -> None:
     """Stands in for Model.validate_constraints (see RegistratieForm._post_clean)."""
 
 
-class LinkKwijtForm(forms.Form):
+class LinkKwijtForm(TextAnswersMixin, forms.Form):
     ondernemingsnummer = forms.CharField(
         label=_("Ondernemingsnummer"), max_length=30,
         error_messages={"required": _("Vul het ondernemingsnummer van uw organisatie in.")},

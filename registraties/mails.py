@@ -8,6 +8,7 @@ mail is lost.
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from berichten.services import berichten_queue
 
@@ -17,7 +18,13 @@ from .selectors import registratie_answer_sections
 
 BEVESTIGING, NOTIFICATIE, NIEUWE_LINK, STATUS_GEWIJZIGD = (
     "bevestiging", "notificatie", "nieuwe_link", "status_gewijzigd")
-KINDS = (BEVESTIGING, NOTIFICATIE, NIEUWE_LINK, STATUS_GEWIJZIGD)
+# Each kind with the name staff read in the Berichten list.
+KINDS = {
+    BEVESTIGING: _("Bevestiging van een registratie"),
+    NOTIFICATIE: _("Melding van een nieuwe registratie aan ESF&DO"),
+    NIEUWE_LINK: _("Nieuwe wijzigingslink"),
+    STATUS_GEWIJZIGD: _("Nieuwe status van een registratie"),
+}
 
 
 def base_url(request=None) -> str:

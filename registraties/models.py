@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -317,6 +318,12 @@ class Importbestand(models.Model):
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     gestart_op = models.DateTimeField(_("gestart op"), null=True, blank=True)
     klaar_op = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    # Queued (uploaded, or confirmed) at: a job no worker took up a claim's length later is
+    # taken up by a worker's sweep. While a worker runs it, it holds a claim that its
+    # heartbeat renews; a claim that ran out means the worker died (berichten/worker.py).
+    in_wachtrij_op = models.DateTimeField(_("in de wachtrij sinds"), default=timezone.now)
+    bezig_tot = models.DateTimeField(_("bezig tot"), null=True, blank=True)
+    bezig_door = models.CharField(_("bezig door"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("importbestand")

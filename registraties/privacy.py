@@ -8,7 +8,6 @@ round contacts with that address.
 """
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -21,8 +20,18 @@ from django.utils import timezone
 from verkenning.models import Contactpersoon
 
 from .models import CONTACT_FIELDS, Notitie, Registratie, StatusWijziging
+from .personal_data import (
+    ANONYMISED_TEXT,
+    MSG_MAIL_CANCELLED,
+    berichten_anonymise,
+    person_patterns,
+    wipe,
+)
 from .questions import ANSWER_FIELDS
 from .retention import ANONYMISED_EMAIL, contact_person_blank
+
+__all__ = ["ANONYMISED_EMAIL", "ANONYMISED_TEXT", "MSG_MAIL_CANCELLED", "contact_person_erase",
+           "contact_person_export", "contact_person_find"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +39,8 @@ logger = logging.getLogger(__name__)
 # (reviewers have neither permission).
 EXPORT_PERMISSION = "registraties.export_registratie"
 ERASE_PERMISSION = "registraties.change_registratie"
-ANONYMISED_TEXT = "[geanonimiseerd]"
 LOG_EXPORTED = "Persoonsgegevens van de contactpersoon opgevraagd (AVG-verzoek)."
 LOG_ERASED = "Persoonsgegevens van de contactpersoon gewist (AVG-verzoek)."
-MSG_MAIL_CANCELLED = "Geannuleerd: de gegevens van de ontvanger werden gewist (AVG-verzoek)."
-# berichten.constants.BerichtStatus, by value: the outbox is an app of its own (see below).
-BERICHT_WACHTEND, BERICHT_MISLUKT = "wachtend", "mislukt"
 
 
 def may_export(user) -> bool:
@@ -178,71 +183,31 @@ class ErasureResult:
     berichten: int
 
 
-def _scrub(text: str, patterns: list[re.Pattern]) -> str:
-    for pattern in patterns:
-        text = pattern.sub(ANONYMISED_TEXT, text)
-    return text
-
-
 def contact_person_erase(*, email: str, by) -> ErasureResult:
     """Anonymise the person everywhere: registrations and their history (the same rule as
-    retention), their e-mail address and names in notes, status reasons and mails.
+    retention), and every text declared as theirs or as naming them (personal_data.py):
+    their own words, their e-mail address and names in notes, status reasons, partnership
+    texts and mails.
 
     The organisations' own answers stay. The admin log gets one entry per registration,
     without the address.
     """
     data = contact_person_find(email=email)
-    patterns = [re.compile(re.escape(data.email), re.IGNORECASE)] + [
-        re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE) for name in sorted(data.names)]
+    patterns = person_patterns(emails=[data.email], names=data.names)
     with transaction.atomic():
         changed, changed_history = contact_person_blank(
             registraties=Registratie.objects.filter(contact_email__iexact=data.email),
             history=Registratie.history.filter(contact_email__iexact=data.email))
-        notities = _scrub_rows(data.notities, patterns, ["tekst"])
-        statuswijzigingen = _scrub_rows(data.statuswijzigingen, patterns, ["reden"])
-        for registratie in data.registraties:
-            scrubbed = _scrub(registratie.status_reden, patterns)
-            if scrubbed != registratie.status_reden:
-                Registratie.objects.filter(pk=registratie.pk).update(status_reden=scrubbed)
-                registratie.history.filter(status_reden=registratie.status_reden).update(
-                    status_reden=scrubbed)
-        berichten = 0
-        for bericht in data.berichten:
-            fields = ["aan", "tekst", "html", "onderwerp", "bijlage"]
-            if data.email.lower() in bericht.aan.lower():
-                bericht.aan = ANONYMISED_EMAIL
-                if bericht.status == BERICHT_WACHTEND:
-                    # Nobody is left to send it to: cancelled, not left to fail seven times.
-                    bericht.status, bericht.gegevens = BERICHT_MISLUKT, None
-                    bericht.laatste_fout = MSG_MAIL_CANCELLED
-                    bericht.volgende_poging_op = None
-                    fields += ["status", "gegevens", "laatste_fout", "volgende_poging_op"]
-            bericht.tekst = _scrub(bericht.tekst, patterns)
-            bericht.html = _scrub(bericht.html, patterns)
-            bericht.onderwerp = _scrub(bericht.onderwerp, patterns)
-            # A calendar entry names its attendee.
-            bericht.bijlage = _scrub(bericht.bijlage, patterns)
-            bericht.save(update_fields=fields)
-            berichten += 1
+        wiped = wipe(registratie_ids=[r.pk for r in data.registraties], patterns=patterns)
+        berichten = berichten_anonymise(data.berichten, emails=[data.email], patterns=patterns)
         _log(by=by, registraties=data.registraties, message=LOG_ERASED)
     logger.info("AVG: gegevens van een contactpersoon gewist door %s (%d registraties, "
                 "%d versies, %d berichten)", by.get_username(), changed, changed_history,
                 berichten)
-    return ErasureResult(registraties=changed, history_rows=changed_history, notities=notities,
-                         statuswijzigingen=statuswijzigingen, berichten=berichten)
-
-
-def _scrub_rows(rows, patterns, fields: list[str]) -> int:
-    count = 0
-    for row in rows:
-        before = [getattr(row, name) for name in fields]
-        for name in fields:
-            setattr(row, name, _scrub(getattr(row, name), patterns))
-        if before != [getattr(row, name) for name in fields]:
-            type(row).objects.filter(pk=row.pk).update(
-                **{name: getattr(row, name) for name in fields})
-            count += 1
-    return count
+    return ErasureResult(registraties=changed, history_rows=changed_history,
+                         notities=wiped.get(Notitie._meta.label, 0),
+                         statuswijzigingen=wiped.get(StatusWijziging._meta.label, 0),
+                         berichten=berichten)
 
 
 def _log(*, by, registraties, message: str) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portaal.text import TextAnswersMixin
 from registraties.admin.excel import batch_export
 
 from .. import services
@@ -27,7 +28,7 @@ MSG_CHOOSE_ONE = _("Kies een bestaand partnerschap of geef een naam voor een nie
                  "niet allebei.")
 
 
-class AddToPartnerschapForm(forms.Form):
+class AddToPartnerschapForm(TextAnswersMixin, forms.Form):
     partnerschap = forms.ModelChoiceField(
         label=_("Bestaand partnerschap"), queryset=Partnerschap.objects.none(), required=False,
         empty_label=_("— een nieuw partnerschap maken —"),

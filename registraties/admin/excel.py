@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portaal.excel import xlsx_response
+from portaal.text import TextAnswersMixin
 from verkenning.models import Ronde
 
 from ..excel import reader
@@ -35,7 +36,7 @@ def can_import(user) -> bool:
             and user.has_perm("registraties.change_registratie"))
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(TextAnswersMixin, forms.Form):
     ronde = forms.ModelChoiceField(
         label=_("Ronde"), queryset=Ronde.objects.all(),
         help_text=_("Nieuwe registraties komen in deze ronde; bestaande worden herkend aan hun "

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from portaal.text import TextAnswersMixin
+
 from ..privacy import (
     contact_person_erase,
     contact_person_export,
@@ -22,7 +24,7 @@ from ..privacy import (
 )
 
 
-class ZoekForm(forms.Form):
+class ZoekForm(TextAnswersMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mailadres van de contactpersoon"), max_length=254,
         error_messages={"required": _("Vul het e-mailadres in waarover de vraag gaat."),

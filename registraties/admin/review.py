@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from kbo.selectors import kbo_check
 from portaal.admin import ReadOnlyAdmin, WithoutRelatedLinks
+from portaal.text import TextAnswersMixin
 
 from .. import eligibility, review
 from ..constants import KboBevinding, KboControle, RegistratieStatus, Vlag
@@ -28,7 +29,7 @@ MSG_NOTHING_SAVED = _("Er werd niets bewaard: verbeter de fout in het vak ‘Beo
 MSG_NOTHING_TO_SAVE = _("Er was niets te bewaren: u wijzigde niets op deze pagina.")
 
 
-class StatusForm(forms.Form):
+class StatusForm(TextAnswersMixin, forms.Form):
     """A status change: the batch action's form, and the first half of the detail page's.
 
     Its rules (a reason for ‘niet ontvankelijk’, …) live in review.py; the views put the

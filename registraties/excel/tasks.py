@@ -10,11 +10,12 @@ import logging
 import time
 from datetime import timedelta
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from berichten import worker
 from verkenning.models import Ronde
 
 from ..models import Importbestand, ImportStatus
@@ -63,17 +64,28 @@ def importbestand_confirm(*, bestand: Importbestand) -> bool:
         return False
     claimed = Importbestand.objects.filter(
         pk=bestand.pk, status=ImportStatus.VOORVERTOOND, bevestigd=False,
-    ).update(bevestigd=True, status=ImportStatus.WACHTEND, verwerkt=0)
+    ).update(bevestigd=True, status=ImportStatus.WACHTEND, verwerkt=0,
+             in_wachtrij_op=timezone.now())
     if claimed:
         importbestand_importeren.enqueue(bestand.pk)
     return bool(claimed)
 
 
+def _claimable(now) -> Q:
+    """Waiting, or busy in a worker that stopped renewing its claim (it died mid-job)."""
+    return Q(status=ImportStatus.WACHTEND) | (Q(status=ImportStatus.BEZIG) & worker.claimable(now))
+
+
 def _claim(pk: int, *, bevestigd: bool) -> Importbestand | None:
-    """Move a waiting file to 'bezig'; None when another run already took it."""
-    claimed = Importbestand.objects.filter(pk=pk, status=ImportStatus.WACHTEND,
-                                           bevestigd=bevestigd).update(
-        status=ImportStatus.BEZIG, gestart_op=timezone.now(), verwerkt=0)
+    """Move a waiting file to 'bezig' with this worker's claim; None when another run holds it.
+
+    A job whose worker died is started again from the stored file: a preview changes nothing,
+    and an import is one transaction, so the dead worker's half was never committed.
+    """
+    now = timezone.now()
+    claimed = Importbestand.objects.filter(_claimable(now), pk=pk, bevestigd=bevestigd).update(
+        status=ImportStatus.BEZIG, gestart_op=now, verwerkt=0,
+        bezig_tot=now + worker.claim_duration(), bezig_door=worker.new_claim_token())
     if not claimed:
         return None
     return Importbestand.objects.select_related("ronde", "door").get(pk=pk)
@@ -97,13 +109,14 @@ def _progress(pk: int):
 
 def _finish(bestand: Importbestand, *, status: str, result: ImportResult,
             wipe: bool, keep_values: bool = False) -> None:
-    """Record the result; ``wipe``: the file's bytes go. The answers the preview showed
-    (old → new) go with them, unless ``keep_values``: a preview with errors keeps them for the
-    page that explains the errors (at most KEEP_UNCONFIRMED)."""
+    """Record the result and release the claim; ``wipe``: the file's bytes go. The answers the
+    preview showed (old → new) go with them, unless ``keep_values``: a preview with errors
+    keeps them for the page that explains the errors (at most KEEP_UNCONFIRMED)."""
     resultaat = result.as_json()
     fields = {"status": status, "resultaat": resultaat if keep_values or not wipe
               else strip_values(resultaat), "klaar_op": timezone.now(),
-              "verwerkt": F("totaal") if status != ImportStatus.MISLUKT else F("verwerkt")}
+              "verwerkt": F("totaal") if status != ImportStatus.MISLUKT else F("verwerkt"),
+              "bezig_tot": None, "bezig_door": ""}
     if wipe:
         fields["inhoud"] = b""
     Importbestand.objects.filter(pk=bestand.pk).update(**fields)
@@ -117,40 +130,74 @@ def _crashed(bestand: Importbestand) -> ImportResult:
         "mislukken.")])
 
 
-def run_preview(pk: int) -> None:
+def run_preview(pk: int) -> bool:
+    """Preview a waiting file; False when another run holds it (or it is no longer waiting)."""
     bestand = _claim(pk, bevestigd=False)
     if bestand is None:
-        return
-    try:
-        result = registraties_import(ronde=bestand.ronde, source=bytes(bestand.inhoud),
-                                     dry_run=True, progress=_progress(pk))
-    except Exception:
-        _finish(bestand, status=ImportStatus.MISLUKT, result=_crashed(bestand), wipe=True)
-        raise
-    # A preview with errors can never be confirmed: its bytes are no longer needed.
-    _finish(bestand, status=ImportStatus.VOORVERTOOND, result=result, wipe=result.has_errors,
-            keep_values=True)
+        return False
+    with worker.holding(Importbestand, pk, bestand.bezig_door):
+        try:
+            result = registraties_import(ronde=bestand.ronde, source=bytes(bestand.inhoud),
+                                         dry_run=True, progress=_progress(pk))
+        except Exception:
+            _finish(bestand, status=ImportStatus.MISLUKT, result=_crashed(bestand), wipe=True)
+            raise
+        # A preview with errors can never be confirmed: its bytes are no longer needed.
+        _finish(bestand, status=ImportStatus.VOORVERTOOND, result=result,
+                wipe=result.has_errors, keep_values=True)
+    return True
 
 
-def run_import(pk: int) -> None:
+def run_import(pk: int) -> bool:
+    """Import a confirmed file; False when another run holds it (or it is no longer waiting)."""
     bestand = _claim(pk, bevestigd=True)
     if bestand is None:
-        return
-    if not bestand.inhoud:
-        _finish(bestand, status=ImportStatus.MISLUKT, wipe=True, result=ImportResult(
-            rows=[], file_errors=[_("De voorvertoning is verlopen: er werd niets "
-                                    "geïmporteerd. Laad het bestand opnieuw.")]))
-        return
-    expected = ImportResult.from_json(bestand.resultaat).actions
-    try:
-        result = registraties_import(ronde=bestand.ronde, source=bytes(bestand.inhoud),
-                                     dry_run=False, expected_actions=expected,
-                                     user=bestand.door, progress=_progress(pk))
-    except Exception:
-        _finish(bestand, status=ImportStatus.MISLUKT, result=_crashed(bestand), wipe=True)
-        raise
-    _finish(bestand, status=ImportStatus.GEIMPORTEERD if result.saved else ImportStatus.MISLUKT,
-            result=result, wipe=True)
+        return False
+    with worker.holding(Importbestand, pk, bestand.bezig_door):
+        if not bestand.inhoud:
+            _finish(bestand, status=ImportStatus.MISLUKT, wipe=True, result=ImportResult(
+                rows=[], file_errors=[_("De voorvertoning is verlopen: er werd niets "
+                                        "geïmporteerd. Laad het bestand opnieuw.")]))
+            return True
+        expected = ImportResult.from_json(bestand.resultaat).actions
+        try:
+            result = registraties_import(ronde=bestand.ronde, source=bytes(bestand.inhoud),
+                                         dry_run=False, expected_actions=expected,
+                                         user=bestand.door, progress=_progress(pk))
+        except Exception:
+            _finish(bestand, status=ImportStatus.MISLUKT, result=_crashed(bestand), wipe=True)
+            raise
+        _finish(bestand, status=ImportStatus.GEIMPORTEERD if result.saved
+                else ImportStatus.MISLUKT, result=result, wipe=True)
+    return True
+
+
+# Files one sweep takes up at most (each may take minutes); the next sweep takes the rest.
+RECOVER_PER_SWEEP = 3
+
+
+def importbestanden_recover(should_continue=lambda: True) -> int:
+    """The sweep of every worker (berichten/worker.py): previews and imports that wait longer
+    than a claim lasts (their task was lost) or whose worker died, run again from the file."""
+    now = timezone.now()
+    waiting = (Importbestand.objects
+               .filter((Q(status=ImportStatus.WACHTEND)
+                        & Q(in_wachtrij_op__lte=now - worker.claim_duration()))
+                       | (Q(status=ImportStatus.BEZIG) & worker.claimable(now)))
+               .exclude(bezig_door__in=worker.held_tokens())
+               .order_by("in_wachtrij_op", "pk")
+               .values_list("pk", "bevestigd")[:RECOVER_PER_SWEEP])
+    taken = 0
+    for pk, bevestigd in list(waiting):
+        if not should_continue():
+            break
+        logger.warning("Excel-import %s wordt opnieuw opgenomen (%s)", pk,
+                       "import" if bevestigd else "voorvertoning")
+        try:
+            taken += (run_import if bevestigd else run_preview)(pk)
+        except Exception:  # recorded on the file by the run itself; the sweep goes on
+            logger.exception("Excel-import %s liep opnieuw fout", pk)
+    return taken
 
 
 @task()

@@ -132,3 +132,19 @@ def test_the_resend_action_needs_the_change_permission(berichten):
                                    "aangemaakt_op__year=9999", "o=99", "p=abc"])
 def test_odd_list_parameters_never_give_a_server_error(coordinator_client, berichten, query):
     assert coordinator_client.get(f"{LIST}?{query}").status_code < 500
+
+
+def test_the_list_names_each_kind_of_mail_in_dutch_and_filters_on_it(coordinator_client,
+                                                                     berichten):
+    Bericht.objects.create(aan="lid@example.test", onderwerp="Uitnodiging: gesprek",
+                           soort="gesprek_uitnodiging", status="verzonden")
+    html = coordinator_client.get(LIST).content.decode()
+    for label in ("Bevestiging van een registratie",
+                  "Melding van een nieuwe registratie aan ESF&amp;DO",
+                  "Uitnodiging voor een gesprek", "Nieuwe status van een registratie",
+                  "Herinnering aan een gesprek"):
+        assert label in html, label
+    for raw in ('">bevestiging<', '">status_gewijzigd<', '">gesprek_uitnodiging<'):
+        assert raw not in html, raw
+    filtered = coordinator_client.get(f"{LIST}?soort=gesprek_uitnodiging").content.decode()
+    assert "Uitnodiging: gesprek" in filtered and "Bevestiging CC-0001" not in filtered

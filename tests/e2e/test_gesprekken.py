@@ -12,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from berichten import rendering
 from berichten.models import Bericht
 from partnerschappen.models import Gesprek, Partnerschap, Uitnodiging
 from partnerschappen.suggestions import suggest_partnerships
@@ -101,12 +102,14 @@ def test_coordinator_plans_and_invites_and_a_member_answers_through_its_mail(
     partnerschap.refresh_from_db()
     assert partnerschap.status == "in_gesprek"
 
-    # The member's mail waits in the queue: its link and its calendar entry.
+    # The member's mail waits in the queue as data; what the worker will write from it holds
+    # the link and the calendar entry.
     member = Registratie.objects.get(pk=suggestion.members[0])
     bericht = Bericht.objects.get(aan=member.contact_email, soort="gesprek_uitnodiging")
-    assert bericht.status == "wachtend"
-    path = LINK.search(bericht.tekst).group(1)
-    [event] = Calendar.from_ical(bericht.bijlage).events
+    assert (bericht.status, bericht.tekst) == ("wachtend", "")
+    mail = rendering.render(bericht.soort, bericht.gegevens)
+    path = LINK.search(mail.tekst).group(1)
+    [event] = Calendar.from_ical(mail.bijlage.inhoud).events
     assert event.start == gesprek.begint_op and str(event.start.tzinfo) == "Europe/Brussels"
     assert str(event["UID"]) == gesprek.agenda_uid
 
@@ -141,7 +144,7 @@ def test_coordinator_plans_and_invites_and_a_member_answers_through_its_mail(
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator("ul.messagelist")).to_contain_text("Het gesprek is gewijzigd.")
     update = Bericht.objects.get(aan=member.contact_email, soort="gesprek_update")
-    [event] = Calendar.from_ical(update.bijlage).events
+    [event] = Calendar.from_ical(rendering.render(update.soort, update.gegevens).bijlage.inhoud).events
     assert (str(event["UID"]), event["SEQUENCE"], event.start.hour) == (gesprek.agenda_uid, 1, 10)
     assert Uitnodiging.objects.get(gesprek=gesprek, registratie=member).antwoord == ""
     assert errors == []

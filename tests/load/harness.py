@@ -54,13 +54,14 @@ def _admin_connection(url: str):
 
 
 @contextmanager
-def throwaway_database(base_url: str | None, workdir: Path) -> Iterator[str]:
-    """A fresh, empty database; dropped (or deleted) afterwards."""
+def throwaway_database(base_url: str | None, workdir: Path, *,
+                      name: str = "bench_http") -> Iterator[str]:
+    """A fresh, empty database (``<name>_<pid>`` on PostgreSQL); dropped (or deleted) afterwards."""
     if not is_postgres(base_url):
         path = workdir / "portaal.sqlite3"
         yield f"sqlite:///{path}"
         return
-    name = f"bench_http_{os.getpid()}"
+    name = f"{name}_{os.getpid()}"
     # Not `with connection:` — psycopg2 would open a transaction, and CREATE DATABASE
     # cannot run inside one.
     admin = _admin_connection(base_url)

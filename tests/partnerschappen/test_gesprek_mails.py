@@ -3,11 +3,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 
 from berichten.models import Bericht
+from berichten.tasks import bericht_send
 from partnerschappen import services
 from partnerschappen.constants import Antwoord, PartnerschapStatus
 from partnerschappen.models import Uitnodiging
+from tests.berichten.helpers import DATABASE_TASKS
 
 from .gesprekken import calendar_of, calendar_part, in_days, mails_to, plan
 
@@ -39,9 +42,37 @@ def test_inviting_mails_every_member_once_in_text_and_html_and_moves_the_partner
     trio.refresh_from_db()
     assert trio.status == PartnerschapStatus.IN_GESPREK
     assert Uitnodiging.objects.filter(gesprek=invited).count() == 3
-    # Nothing was sent in the request: every mail is a queued Bericht with its calendar entry.
+    # Nothing was sent or rendered in the request: every mail is a queued Bericht, written
+    # (with its calendar entry) by the worker and forgotten once sent.
     assert set(Bericht.objects.filter(soort="gesprek_uitnodiging").values_list(
-        "bijlage_naam", flat=True)) == {"gesprek.ics"}
+        "status", "tekst", "bijlage", "gegevens")) == {("verzonden", "", "", None)}
+    assert all(calendar_part(message).get_filename() == "gesprek.ics" for message in mail.outbox)
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_the_staff_request_only_queues_the_data_and_the_worker_renders_mail_and_calendar(trio):
+    gesprek = plan(trio, begint_op=in_days(10, hour=14), plaats="Gent, zaal 2")
+    services.gesprek_invite(gesprek=gesprek, base="https://portaal.example.test")
+    queued = Bericht.objects.get(aan="carla@geheim.test")
+    assert (queued.tekst, queued.html, queued.bijlage) == ("", "", "")
+    assert queued.gegevens["stand"]["plaats"] == "Gent, zaal 2"
+    assert queued.gegevens["antwoord_url"].startswith("https://portaal.example.test/gesprek/")
+    assert mail.outbox == []
+    # Staff move the conversation before the worker got to the invitation: the invitation
+    # still says what it said when it was queued; the update that follows says the rest.
+    services.gesprek_update(gesprek=gesprek, begint_op=in_days(11, hour=9), duur_minuten=60,
+                            plaats="Leuven", online_link="", agenda=gesprek.agenda)
+
+    assert bericht_send(queued.pk) == "verzonden"
+
+    (message,) = mail.outbox
+    assert "Gent, zaal 2" in message.body and "Leuven" not in message.body
+    assert "Bouwfonds Oost vzw" in message.body and "An Aerts" in message.body
+    [event] = calendar_of(message).events
+    assert (event["SEQUENCE"], event.start.hour) == (0, 14)
+    assert str(event["ATTENDEE"]) == "mailto:carla@geheim.test"
+    queued.refresh_from_db()
+    assert (queued.gegevens, queued.bijlage) == (None, "")
 
 
 def test_other_members_contact_details_appear_only_with_their_consent(invited):

@@ -146,10 +146,10 @@ SEND_REQUESTS = textwrap.dedent("""
     django.setup()
     from django.test import Client
     client = Client(REMOTE_ADDR="192.0.2.44")
-    codes = [client.post("/interesse/link-kwijt/",
-                         {"ondernemingsnummer": "0417497106", "contact_email": "an@fonds.be"}
-                         ).status_code for _ in range(int(sys.argv[1]))]
-    print(json.dumps(codes))
+    responses = [client.post("/interesse/link-kwijt/",
+                             {"ondernemingsnummer": "0417497106", "contact_email": "an@fonds.be"})
+                 for _ in range(int(sys.argv[1]))]
+    print(json.dumps([[r.status_code, r.get("Retry-After")] for r in responses]))
 """)
 
 
@@ -169,5 +169,81 @@ def test_the_limit_holds_across_separate_processes(tmp_path):
                                 env=env, capture_output=True, text=True, check=True, timeout=120)
         return json.loads(result.stdout.strip().splitlines()[-1])
 
-    assert run(3) == [200, 200, 200]
-    assert run(3) == [200, 200, 429]
+    assert [code for code, _ in run(3)] == [200, 200, 200]
+    second = run(3)
+    assert [code for code, _ in second] == [200, 200, 429]
+    # The sliding window: the first of the five leaves it ten minutes after it came, not at
+    # the edge of a fixed window.
+    assert 580 <= int(second[-1][1]) <= 605
+
+
+# -- the sliding window -------------------------------------------------------------------------
+
+def sent_every(seconds: float, *, minutes: int, rate: str, start: float) -> list[float]:
+    """The moments a script sending every ``seconds`` got through, over ``minutes``."""
+    from portaal.ratelimits import Rate, sliding_window_hit
+
+    passed = []
+    moment = start
+    while moment < start + minutes * 60:
+        if sliding_window_hit(key="script", rate=Rate.parse(rate), now=moment) is None:
+            passed.append(moment)
+        moment += seconds
+    return passed
+
+
+def most_in_any_window(moments: list[float], window: float) -> int:
+    return max(sum(1 for other in moments if moment <= other < moment + window)
+               for moment in moments)
+
+
+def test_no_ten_minutes_let_more_than_twenty_posts_through_also_around_a_window_edge(
+        shared_cache):
+    from portaal.ratelimits import Rate, sliding_window_hit
+
+    rate = Rate.parse(FORM_RATE)
+    edge = 1_800_000_000.0  # a multiple of ten minutes: where a fixed window starts anew
+    for _ in range(20):
+        assert sliding_window_hit(key="kantoor", rate=rate, now=edge - 1) is None
+    # A fixed window let twenty more through here; the sliding window waits ten minutes.
+    wait = sliding_window_hit(key="kantoor", rate=rate, now=edge + 1)
+    assert 595 <= wait <= 600
+    assert sliding_window_hit(key="kantoor", rate=rate, now=edge + wait - 6) is not None
+    assert sliding_window_hit(key="kantoor", rate=rate, now=edge + wait + 1) is None
+
+
+def test_a_script_gets_twenty_posts_in_any_ten_minutes_and_no_more(shared_cache):
+    passed = sent_every(7, minutes=40, rate=FORM_RATE, start=1_800_000_123.0)
+    assert most_in_any_window(passed, 600) == 20
+    # Not starved either: about twenty per ten minutes over the whole run.
+    assert 75 <= len(passed) <= 80
+
+
+def test_refused_requests_are_not_counted_so_waiting_as_long_as_told_is_enough(shared_cache):
+    from portaal.ratelimits import Rate, sliding_window_hit
+
+    rate = Rate.parse(LINK_KWIJT_RATE)
+    start = 1_800_000_000.0
+    for minute in range(5):
+        assert sliding_window_hit(key="typo", rate=rate, now=start + 60 * minute) is None
+    for extra in range(30):  # impatient clicks, each refused
+        wait = sliding_window_hit(key="typo", rate=rate, now=start + 300 + extra)
+        assert wait is not None
+    # The first request leaves the window ten minutes (and at most one slot) after it came.
+    assert start + 300 + 29 + wait <= start + 605
+    assert sliding_window_hit(key="typo", rate=rate, now=start + 300 + 29 + wait) is None
+
+
+def test_the_form_answers_429_with_the_true_wait_after_twenty_posts_at_a_window_edge(
+        client, open_ronde, shared_cache, monkeypatch):
+    import portaal.ratelimits
+
+    clock = {"now": 1_800_000_000.0 - 2}
+    monkeypatch.setattr(portaal.ratelimits, "clock", lambda: clock["now"])
+    for _ in range(20):
+        assert client.post("/interesse/", form_data(postcode="12")).status_code == 200
+    clock["now"] += 4  # past the edge of a fixed ten-minute window
+    refused = client.post("/interesse/", form_data())
+    assert_calm_429(refused, 10)
+    assert 590 <= int(refused["Retry-After"]) <= 600
+    assert not Registratie.objects.exists()

@@ -1,0 +1,41 @@
+"""What partnerships store about people, declared for erasure and retention
+(registraties/personal_data.py): a member's own remark on an invitation, and staff's texts
+that may name a contact person."""
+from registraties.personal_data import HISTORY_FIELDS, Coverage, by_kind, declare
+
+from .models import Gesprek, Lidmaatschap, Partnerschap, Uitnodiging
+
+
+def _partnerships_of(ids):
+    return Lidmaatschap.objects.filter(registratie__in=ids).values("partnerschap")
+
+
+def declare_personal_data() -> None:
+    """Called from PartnerschappenConfig.ready()."""
+    partnerschap = by_kind(may_name=["status_reden", "notities"],
+                            not_personal=["naam", "basis", "basis_andere", "themas", "status"])
+    lid = by_kind(may_name=["deelname_reden"], not_personal=["rol", "acties", "deelname"])
+    gesprek = by_kind(may_name=["agenda", "verslag"],
+                       not_personal=["plaats", "online_link", "status", "agenda_uid"])
+    uitnodiging = by_kind(own_words=["opmerking"], not_personal=["antwoord"])
+    history = by_kind(not_personal=HISTORY_FIELDS)
+
+    declare(Coverage(Partnerschap, partnerschap, about=lambda ids: Partnerschap.objects.filter(
+        pk__in=_partnerships_of(ids))))
+    declare(Coverage(Partnerschap.history.model, {**partnerschap, **history},
+                     about=lambda ids: Partnerschap.history.filter(id__in=_partnerships_of(ids))))
+    declare(Coverage(Lidmaatschap, lid,
+                     about=lambda ids: Lidmaatschap.objects.filter(registratie__in=ids)))
+    declare(Coverage(Lidmaatschap.history.model, {**lid, **history},
+                     about=lambda ids: Lidmaatschap.history.filter(registratie__in=ids)))
+    declare(Coverage(Gesprek, gesprek, about=lambda ids: Gesprek.objects.filter(
+        partnerschap__in=_partnerships_of(ids))))
+    declare(Coverage(Gesprek.history.model, {**gesprek, **history},
+                     about=lambda ids: Gesprek.history.filter(
+                         partnerschap__in=_partnerships_of(ids))))
+    # The answer link's hash is a secret, not personal text; erasure and retention kill the
+    # registration's links, and a withdrawn or dead registration's link opens nothing.
+    declare(Coverage(Uitnodiging, {**uitnodiging, **by_kind(not_personal=["token_hash"])},
+                     about=lambda ids: Uitnodiging.objects.filter(registratie__in=ids)))
+    declare(Coverage(Uitnodiging.history.model, {**uitnodiging, **history},
+                     about=lambda ids: Uitnodiging.history.filter(registratie__in=ids)))
