@@ -11,6 +11,7 @@ import io
 import posixpath
 import re
 import zipfile
+from array import array
 from collections.abc import Iterator
 from xml.etree import ElementTree
 from xml.parsers import expat
@@ -237,11 +238,39 @@ def _check_text(parts: list[str], length: int, row: int | None) -> str:
     return text
 
 
-def read_shared_strings(archive: zipfile.ZipFile, name: str | None) -> list[str]:
+class SharedStrings:
+    """The workbook's shared-string table, compact: all texts as UTF-8 in one buffer.
+
+    A list of str would do, but Python stores a whole text at 4 bytes a character as soon as
+    it holds one emoji: the table of a legal file (100 MB unpacked, a million distinct texts)
+    then takes over 400 MB. Here it takes what it takes on disk; a cell decodes its text.
+    """
+
+    def __init__(self):
+        self._buffer = bytearray()
+        self._ends = array("Q")
+
+    def append(self, text: str) -> None:
+        # surrogatepass: an _xD800_ escape unescapes to a lone surrogate, which stays as read.
+        self._buffer += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._buffer))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:
+            raise IndexError(index)
+        end = self._ends[index]
+        start = self._ends[index - 1] if index else 0
+        return self._buffer[start:end].decode("utf-8", "surrogatepass")
+
+
+def read_shared_strings(archive: zipfile.ZipFile, name: str | None) -> SharedStrings:
+    strings = SharedStrings()
     if name is None or name not in archive.namelist():
-        return []
+        return strings
     tags = _tags("si", "t", "rPh")
-    strings: list[str] = []
     state = {"in_si": False, "in_t": False, "in_rph": False, "parts": [], "length": 0}
 
     def start(tag, attrs):
@@ -278,7 +307,7 @@ def read_shared_strings(archive: zipfile.ZipFile, name: str | None) -> list[str]
     return strings
 
 
-def _cast(kind: str | None, raw: str, strings: list[str]):
+def _cast(kind: str | None, raw: str, strings: SharedStrings):
     if kind == "s":
         try:
             return strings[int(raw)]
@@ -321,7 +350,7 @@ class _SheetReader:
     per tag, the common cell path first, no helper calls on it.
     """
 
-    def __init__(self, strings: list[str], quoted: frozenset[int]):
+    def __init__(self, strings: SharedStrings, quoted: frozenset[int]):
         self.strings = strings
         self.quoted = quoted
         self.tags = _tags("dimension", "row", "c", "v", "is", "t", "rPh")
