@@ -1,8 +1,8 @@
 """Excel reader benchmark: our own guarded reader against openpyxl's read-only mode (issue 18).
 
 Each reader reads each file in a child process of its own, three times; the figures are the
-child's own peak memory (VmHWM, Django included) and the time from the first byte read to
-the last row or the refusal (the file already in memory), medians of the three. The files: our own export of 20,000
+child's own peak memory (VmHWM, Django included) and the time from the file's bytes in memory
+to the last row or the refusal, medians of the three. The files: our own export of 20,000
 registrations, the worst file the limits let through (a shared-string table of 100 MB
 unpacked, all strings distinct; once in ASCII, once with an emoji in every string) and the
 crafted files of ``tests/excel/crafted.py``. The readers:
@@ -12,7 +12,7 @@ crafted files of ``tests/excel/crafted.py``. The readers:
   rows, columns and cell lengths checked on every row openpyxl hands over.
 - ``scan+openpyxl``: as ``openpyxl``, after the upload request's check (``reader.check_file``).
 
-A limit holds when a legal file is read, an illegal one refused with the limit's message, in
+A limit holds when a legal file is read, an illegal one refused for the limit it breaks, in
 at most a second, and the process stays under 300 MB. A child that passes 1,500 MB or two
 minutes is stopped (the table then says "afgebroken"). Figures only: nothing here fails a
 build. ``make bench BENCH_ARGS=reader``.
@@ -157,7 +157,10 @@ def _measure(which: str, path: Path) -> dict:
 
 
 def _files(folder: Path) -> list[tuple[str, Path, str | None]]:
-    """(name, path, the expected refusal or None for a file the limits let through)."""
+    """(name, path, the limit named in the expected refusal; None: the limits let it through).
+
+    The limit, not the whole message: openpyxl hands over a shared text with the row that
+    uses it, so it names the row where our reader, refusing the table, cannot."""
     from registraties.excel import reader
     from registraties.excel.export import registraties_export
     from registraties.models import Registratie
@@ -167,12 +170,12 @@ def _files(folder: Path) -> list[tuple[str, Path, str | None]]:
     ronde = _make_round(EXPORT_SIZE)
     export = folder / "export.xlsx"
     registraties_export(queryset=Registratie.objects.filter(ronde=ronde), target=str(export))
-    unpacked = ("Het bestand is uitgepakt groter dan 100 MB. Een bestand met 20.000 registraties "
-                "is veel kleiner: bewaar het opnieuw vanuit Excel zonder afbeeldingen of extra "
-                "bladen, of splits het op.")
-    columns, rows = str(reader.too_many_columns()), str(reader.too_many_rows())
+    unpacked = f"uitgepakt groter dan {reader.MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB"
+    columns = f"meer dan {reader.MAX_COLUMNS} kolommen"
+    rows = f"meer dan {_nl(reader.MAX_ROWS)} rijen"
+    cell = f"meer dan {_nl(reader.MAX_CELL_CHARS)} tekens"
     return [
-        (f"export van {EXPORT_SIZE:,} registraties".replace(",", "."), export, None),
+        (f"export van {_nl(EXPORT_SIZE)} registraties", export, None),
         ("1 miljoen verschillende gedeelde teksten, ASCII (100 MB uitgepakt)",
          crafted.distinct_shared_strings(folder / "ascii.xlsx"), None),
         ("idem, met een emoji in elke tekst",
@@ -185,17 +188,14 @@ def _files(folder: Path) -> list[tuple[str, Path, str | None]]:
          crafted.prefixed_wide_row(folder / "prefixed.xlsx"), columns),
         ("empty_rows (5 miljoen lege rijen)", crafted.empty_rows(folder / "rows.xlsx"), rows),
         ("long_cell 300 MB", crafted.long_cell(folder / "cell300.xlsx"), unpacked),
-        ("long_cell 60 MB", crafted.long_cell(folder / "cell60.xlsx", megabytes=60),
-         str(reader.cell_too_long(2))),
-        ("long_cell 99 MB", crafted.long_cell(folder / "cell99.xlsx", megabytes=99),
-         str(reader.cell_too_long(2))),
+        ("long_cell 60 MB", crafted.long_cell(folder / "cell60.xlsx", megabytes=60), cell),
+        ("long_cell 99 MB", crafted.long_cell(folder / "cell99.xlsx", megabytes=99), cell),
         ("split_long_cell 60 MB (tekst om de kB door een commentaar onderbroken)",
-         crafted.split_long_cell(folder / "split.xlsx"), str(reader.cell_too_long(2))),
+         crafted.split_long_cell(folder / "split.xlsx"), cell),
         ("long_shared_string 60 MB", crafted.long_shared_string(folder / "string60.xlsx"),
-         str(reader.cell_too_long(None))),
-        ("long_shared_string 99 MB", crafted.long_shared_string(folder / "string99.xlsx",
-                                                                 megabytes=99),
-         str(reader.cell_too_long(None))),
+         cell),
+        ("long_shared_string 99 MB",
+         crafted.long_shared_string(folder / "string99.xlsx", megabytes=99), cell),
         ("zip_bomb 200 MB", crafted.zip_bomb(folder / "bomb.xlsx"), unpacked),
     ]
 
@@ -215,8 +215,8 @@ def _faults(result: dict, expected: str | None) -> list[str]:
     if expected is not None:
         if result["outcome"] != "geweigerd":
             faults.append("niet geweigerd")
-        elif result["message"] != expected:
-            faults.append(f"andere melding: {result['message'][:40]}…")
+        elif expected not in result["message"]:
+            faults.append(f"andere grens: {result['message'][:40]}…")
         if result["seconds"] > TIME_LIMIT_S:
             faults.append(f"na meer dan {_nl(TIME_LIMIT_S)} s")
     if result["peak"] >= MEMORY_LIMIT_MB:
