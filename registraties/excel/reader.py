@@ -6,6 +6,9 @@ in memory before we see a single row. This reader checks the zip's declared size
 it unpacks anything, and then reads the sheet XML with expat in chunks, stopping at the
 first row, column or cell over the limits below; memory stays bounded whatever the file.
 The same pass yields the rows, so a file that passes is read once more at most.
+openpyxl's read-only mode was measured behind the same zip checks and does not hold these
+limits: it builds a whole row, a whole text and the whole shared-string table first
+(BENCHMARKS.md, "Excel-lezer").
 """
 import io
 import posixpath

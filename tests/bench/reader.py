@@ -197,6 +197,8 @@ def _files(folder: Path) -> list[tuple[str, Path, str | None]]:
         ("long_shared_string 99 MB",
          crafted.long_shared_string(folder / "string99.xlsx", megabytes=99), cell),
         ("zip_bomb 200 MB", crafted.zip_bomb(folder / "bomb.xlsx"), unpacked),
+        ("many_entries (223.000 lege zip-items)", crafted.many_entries(folder / "entries.xlsx"),
+         "geen leesbaar Excel-bestand"),
     ]
 
 

@@ -1,6 +1,8 @@
 """Crafted .xlsx files, small on disk and huge when unpacked, written without building them in
 memory (the members are streamed into the zip). Used by the limit and memory tests; also
 runnable on its own: ``python -m tests.excel.crafted DIR`` writes them all to DIR."""
+import io
+import struct
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -178,6 +180,28 @@ def split_long_cell(path: Path, megabytes: int = 60) -> Path:
     return write_xlsx(path, parts)
 
 
+def many_entries(path: Path, size: int = 10 * 1024 * 1024) -> Path:
+    """A zip that is nearly all central directory: as many entries (one-letter names, no
+    data) as ``size`` bytes hold, about 223,000 for the 10 MB upload limit. zipfile reads
+    every entry when it opens the file, before any check can count them."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a", b"")
+    data = buffer.getvalue()
+    directory = data.rfind(b"PK\x01\x02")
+    body, entry = data[:directory], data[directory:data.rfind(b"PK\x05\x06")]
+    count = (size - len(body) - 56 - 20 - 22) // len(entry)
+    entries = entry * count
+    # More than 65,535 entries: the zip64 end record and its locator, then the classic end.
+    zip64_end = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count,
+                            len(entries), len(body))
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, len(body) + len(entries), 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                      0xFFFFFFFF, 0)
+    path.write_bytes(body + entries + zip64_end + locator + end)
+    return path
+
+
 def zip_bomb(path: Path, megabytes: int = 200) -> Path:
     """A sheet member of ``megabytes`` MB of zeros (about 1 KB zipped per MB)."""
     def parts():
@@ -190,7 +214,8 @@ def zip_bomb(path: Path, megabytes: int = 200) -> Path:
 ALL = {"wide_row": wide_row, "empty_rows": empty_rows, "long_cell": long_cell,
        "long_shared_string": long_shared_string, "many_shared_strings": many_shared_strings,
        "zip_bomb": zip_bomb, "distinct_shared_strings": distinct_shared_strings,
-       "prefixed_wide_row": prefixed_wide_row, "split_long_cell": split_long_cell}
+       "prefixed_wide_row": prefixed_wide_row, "split_long_cell": split_long_cell,
+       "many_entries": many_entries}
 
 
 if __name__ == "__main__":

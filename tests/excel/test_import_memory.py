@@ -46,6 +46,7 @@ def test_no_crafted_file_makes_a_process_grow_beyond_300_mb(tmp_path):
         crafted.distinct_shared_strings(tmp_path / "emoji.xlsx", mark="\U0001f600"),
         crafted.prefixed_wide_row(tmp_path / "prefixed.xlsx"),
         crafted.split_long_cell(tmp_path / "split.xlsx"),
+        crafted.many_entries(tmp_path / "entries.xlsx"),
     ]
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", PROBE, *map(str, paths)], cwd=root,  # noqa: S603
