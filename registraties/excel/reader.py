@@ -32,6 +32,10 @@ MAX_CELL_CHARS = 4_000  # the longest answer the form accepts (forms.LONG_TEXT_M
 MAX_SHARED_STRINGS = 1_000_000  # distinct texts in the workbook's shared-string table
 # The workbook's index and relations are a few kilobytes; more is not a spreadsheet.
 _MAX_INDEX_BYTES = 1024 * 1024
+# A workbook has a few dozen zip entries; 10 MB of nothing but entries is 223,000 of them,
+# which zipfile reads in full (100 MB, a second) when it opens the file.
+_MAX_ZIP_ENTRIES = 10_000
+_CENTRAL_DIRECTORY_ENTRY = b"PK\x01\x02"
 _CHUNK = 64 * 1024
 # An exported text that starts like a formula carries one leading apostrophe more.
 _QUOTE_SLACK = 1
@@ -94,6 +98,10 @@ def check_size(size: int) -> None:
 
 def _open_zip(content: bytes) -> zipfile.ZipFile:
     check_size(len(content))
+    # Every entry zipfile accepts starts with this signature: counting the bytes bounds the
+    # entries before zipfile builds one object per entry.
+    if content.count(_CENTRAL_DIRECTORY_ENTRY) > _MAX_ZIP_ENTRIES:
+        raise not_readable()
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:

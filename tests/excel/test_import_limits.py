@@ -100,6 +100,21 @@ def test_a_cell_that_points_past_the_shared_texts_makes_the_file_unreadable(tmp_
             list(iter_rows(content))
 
 
+def test_a_zip_of_more_entries_than_a_workbook_has_is_refused_before_it_is_opened(tmp_path,
+                                                                                   monkeypatch):
+    content = crafted.many_entries(tmp_path / "entries.xlsx").read_bytes()
+    assert len(content) <= 10 * 1024 * 1024
+
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile read the 223,000 entries")
+
+    monkeypatch.setattr("registraties.excel.reader.zipfile.ZipFile", never)
+    for read in (check_file, lambda content: list(iter_rows(content))):
+        with pytest.raises(ImportFileError) as refused:
+            read(content)
+        assert str(refused.value) == NOT_EXCEL
+
+
 def test_a_dimension_that_announces_too_many_rows_is_refused_before_the_first_row(tmp_path):
     def parts():
         yield crafted.SHEET_START.replace("<sheetData>", '<dimension ref="A1:B1048576"/><sheetData>')
