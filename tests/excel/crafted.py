@@ -139,7 +139,7 @@ def many_shared_strings(path: Path, count: int = 1_000_000) -> Path:
 
 def distinct_shared_strings(path: Path, count: int = 1_000_000, mark: str = "") -> Path:
     """The worst file the limits let through: a shared-string table of just under 100 MB
-    unpacked, ``count`` distinct strings of 88 bytes, a small sheet (about 2.8 MB zipped).
+    unpacked, ``count`` distinct strings of 88 bytes, a small sheet (about 2.6 MB zipped).
     With ``mark`` (an emoji, say) in every string Python keeps each one at 4 bytes a
     character: the same table takes four times the memory."""
     pad = "x" * (81 - len(mark.encode()))
