@@ -6,11 +6,15 @@ in memory before we see a single row. This reader checks the zip's declared size
 it unpacks anything, and then reads the sheet XML with expat in chunks, stopping at the
 first row, column or cell over the limits below; memory stays bounded whatever the file.
 The same pass yields the rows, so a file that passes is read once more at most.
+openpyxl's read-only mode was measured behind the same zip checks and does not hold these
+limits: it builds a whole row, a whole text and the whole shared-string table first
+(BENCHMARKS.md, "Excel-lezer").
 """
 import io
 import posixpath
 import re
 import zipfile
+from array import array
 from collections.abc import Iterator
 from xml.etree import ElementTree
 from xml.parsers import expat
@@ -28,6 +32,10 @@ MAX_CELL_CHARS = 4_000  # the longest answer the form accepts (forms.LONG_TEXT_M
 MAX_SHARED_STRINGS = 1_000_000  # distinct texts in the workbook's shared-string table
 # The workbook's index and relations are a few kilobytes; more is not a spreadsheet.
 _MAX_INDEX_BYTES = 1024 * 1024
+# A workbook has a few dozen zip entries; 10 MB of nothing but entries is 223,000 of them,
+# which zipfile reads in full (100 MB, a second) when it opens the file.
+_MAX_ZIP_ENTRIES = 10_000
+_CENTRAL_DIRECTORY_ENTRY = b"PK\x01\x02"
 _CHUNK = 64 * 1024
 # An exported text that starts like a formula carries one leading apostrophe more.
 _QUOTE_SLACK = 1
@@ -90,6 +98,10 @@ def check_size(size: int) -> None:
 
 def _open_zip(content: bytes) -> zipfile.ZipFile:
     check_size(len(content))
+    # Every entry zipfile accepts starts with this signature: counting the bytes bounds the
+    # entries before zipfile builds one object per entry.
+    if content.count(_CENTRAL_DIRECTORY_ENTRY) > _MAX_ZIP_ENTRIES:
+        raise not_readable()
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
@@ -237,11 +249,39 @@ def _check_text(parts: list[str], length: int, row: int | None) -> str:
     return text
 
 
-def read_shared_strings(archive: zipfile.ZipFile, name: str | None) -> list[str]:
+class SharedStrings:
+    """The workbook's shared-string table, compact: all texts as UTF-8 in one buffer.
+
+    A list of str would do, but Python stores a whole text at 4 bytes a character as soon as
+    it holds one emoji: the table of a legal file (100 MB unpacked, a million distinct texts)
+    then takes over 400 MB. Here it takes what it takes on disk; a cell decodes its text.
+    """
+
+    def __init__(self):
+        self._buffer = bytearray()
+        self._ends = array("Q")
+
+    def append(self, text: str) -> None:
+        # surrogatepass: an _xD800_ escape unescapes to a lone surrogate, which stays as read.
+        self._buffer += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._buffer))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:
+            raise IndexError(index)
+        end = self._ends[index]
+        start = self._ends[index - 1] if index else 0
+        return self._buffer[start:end].decode("utf-8", "surrogatepass")
+
+
+def read_shared_strings(archive: zipfile.ZipFile, name: str | None) -> SharedStrings:
+    strings = SharedStrings()
     if name is None or name not in archive.namelist():
-        return []
+        return strings
     tags = _tags("si", "t", "rPh")
-    strings: list[str] = []
     state = {"in_si": False, "in_t": False, "in_rph": False, "parts": [], "length": 0}
 
     def start(tag, attrs):
@@ -278,7 +318,7 @@ def read_shared_strings(archive: zipfile.ZipFile, name: str | None) -> list[str]
     return strings
 
 
-def _cast(kind: str | None, raw: str, strings: list[str]):
+def _cast(kind: str | None, raw: str, strings: SharedStrings):
     if kind == "s":
         try:
             return strings[int(raw)]
@@ -321,7 +361,7 @@ class _SheetReader:
     per tag, the common cell path first, no helper calls on it.
     """
 
-    def __init__(self, strings: list[str], quoted: frozenset[int]):
+    def __init__(self, strings: SharedStrings, quoted: frozenset[int]):
         self.strings = strings
         self.quoted = quoted
         self.tags = _tags("dimension", "row", "c", "v", "is", "t", "rPh")

@@ -1,6 +1,8 @@
 """Crafted .xlsx files, small on disk and huge when unpacked, written without building them in
 memory (the members are streamed into the zip). Used by the limit and memory tests; also
 runnable on its own: ``python -m tests.excel.crafted DIR`` writes them all to DIR."""
+import io
+import struct
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -15,7 +17,10 @@ CONTENT_TYPES = (
     'officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
     'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '</Types>')
+    '{extra}</Types>')
+# openpyxl finds the shared-string table through its content type, not the workbook's relations.
+STRINGS_TYPE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+                'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -56,7 +61,8 @@ def _chunks(parts: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
 def write_xlsx(path: Path, sheet_parts: Callable[[], Iterator[str]],
                strings_parts: Callable[[], Iterator[str]] | None = None) -> Path:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml",
+                         CONTENT_TYPES.format(extra=STRINGS_TYPE if strings_parts else ""))
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels",
@@ -131,6 +137,71 @@ def many_shared_strings(path: Path, count: int = 1_000_000) -> Path:
     return write_xlsx(path, sheet, strings)
 
 
+def distinct_shared_strings(path: Path, count: int = 1_000_000, mark: str = "") -> Path:
+    """The worst file the limits let through: a shared-string table of just under 100 MB
+    unpacked, ``count`` distinct strings of 88 bytes, a small sheet (about 2.6 MB zipped).
+    With ``mark`` (an emoji, say) in every string Python keeps each one at 4 bytes a
+    character: the same table takes four times the memory."""
+    pad = "x" * (81 - len(mark.encode()))
+
+    def strings():
+        yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://'
+               'schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        for number in range(count):
+            yield f"<si><t>{number:07d}{mark}{pad}</t></si>"
+        yield "</sst>"
+
+    def sheet():
+        yield SHEET_START + HEADER_ROW + '<row r="2"><c r="A2" t="s"><v>5</v></c></row>' + SHEET_END
+    return write_xlsx(path, sheet, strings)
+
+
+def prefixed_wide_row(path: Path, cells: int = 2_000_000) -> Path:
+    """``wide_row`` with every cell under a second prefix of the sheet's namespace: the same
+    XML to a parser, other bytes to a scanner that looks for ``<c`` (about 120 KB zipped)."""
+    def parts():
+        yield SHEET_START.replace("<worksheet ", '<worksheet xmlns:q="http://schemas.'
+                                  'openxmlformats.org/spreadsheetml/2006/main" ') + '<row r="1">'
+        for _ in range(cells):
+            yield "<q:c><q:v>1</q:v></q:c>"
+        yield "</row>" + SHEET_END
+    return write_xlsx(path, parts)
+
+
+def split_long_cell(path: Path, megabytes: int = 60) -> Path:
+    """``long_cell`` with its text cut by an XML comment every kilobyte: one text to a parser,
+    no long run of text between two tags."""
+    def parts():
+        yield SHEET_START + HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>'
+        block = ("a" * 1017 + "<!---->") * 1024
+        for _ in range(megabytes):
+            yield block
+        yield "</t></is></c></row>" + SHEET_END
+    return write_xlsx(path, parts)
+
+
+def many_entries(path: Path, size: int = 10 * 1024 * 1024) -> Path:
+    """A zip that is nearly all central directory: as many entries (one-letter names, no
+    data) as ``size`` bytes hold, about 223,000 for the 10 MB upload limit. zipfile reads
+    every entry when it opens the file, before any check can count them."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a", b"")
+    data = buffer.getvalue()
+    directory = data.rfind(b"PK\x01\x02")
+    body, entry = data[:directory], data[directory:data.rfind(b"PK\x05\x06")]
+    count = (size - len(body) - 56 - 20 - 22) // len(entry)
+    entries = entry * count
+    # More than 65,535 entries: the zip64 end record and its locator, then the classic end.
+    zip64_end = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count,
+                            len(entries), len(body))
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, len(body) + len(entries), 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                      0xFFFFFFFF, 0)
+    path.write_bytes(body + entries + zip64_end + locator + end)
+    return path
+
+
 def zip_bomb(path: Path, megabytes: int = 200) -> Path:
     """A sheet member of ``megabytes`` MB of zeros (about 1 KB zipped per MB)."""
     def parts():
@@ -142,7 +213,9 @@ def zip_bomb(path: Path, megabytes: int = 200) -> Path:
 
 ALL = {"wide_row": wide_row, "empty_rows": empty_rows, "long_cell": long_cell,
        "long_shared_string": long_shared_string, "many_shared_strings": many_shared_strings,
-       "zip_bomb": zip_bomb}
+       "zip_bomb": zip_bomb, "distinct_shared_strings": distinct_shared_strings,
+       "prefixed_wide_row": prefixed_wide_row, "split_long_cell": split_long_cell,
+       "many_entries": many_entries}
 
 
 if __name__ == "__main__":

@@ -53,6 +53,68 @@ def test_crafted_files_are_small_on_disk_and_refused_by_the_limits(files, name):
     assert str(refused_while_reading.value) == message
 
 
+@pytest.mark.parametrize(("make", "message"), [(crafted.prefixed_wide_row, TOO_MANY_COLUMNS),
+                                               (crafted.split_long_cell, CELL_TOO_LONG)])
+def test_the_workers_reader_refuses_a_file_whose_bytes_hide_the_broken_limit(tmp_path, make,
+                                                                              message):
+    # The upload's byte scan looks for "<c" and long runs of text; the reader parses the XML,
+    # so a cell under another prefix or a text cut by comments is still counted in full.
+    content = make(tmp_path / "hidden.xlsx").read_bytes()
+    with pytest.raises(ImportFileError) as refused:
+        list(iter_rows(content))
+    assert str(refused.value) == message
+
+
+def test_shared_texts_are_read_back_exactly_emoji_and_escapes_included(tmp_path):
+    texts = ["Bakkerij 😀 Gent", "Zeeuws-Vlaanderen", "é" * 4000, "tab_x0009_hier",
+             "half _xD83D_ paar"]
+
+    def strings():
+        yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://'
+               'schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        for text in texts:
+            yield f"<si><t>{text}</t></si>"
+        yield "</sst>"
+
+    def sheet():
+        yield crafted.SHEET_START + crafted.HEADER_ROW + '<row r="2">'
+        for column, letter in enumerate("ABCDE"):
+            yield f'<c r="{letter}2" t="s"><v>{column}</v></c>'
+        yield "</row>" + crafted.SHEET_END
+    content = crafted.write_xlsx(tmp_path / "texts.xlsx", sheet, strings).read_bytes()
+    assert list(iter_rows(content))[1] == (2, ["Bakkerij 😀 Gent", "Zeeuws-Vlaanderen", "é" * 4000,
+                                               "tab\thier", "half \ud83d paar"])
+
+
+def test_a_cell_that_points_past_the_shared_texts_makes_the_file_unreadable(tmp_path):
+    def strings():
+        yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://'
+               'schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>een</t></si></sst>')
+
+    for index in ("1", "-1"):
+        def sheet(index=index):
+            yield (crafted.SHEET_START + crafted.HEADER_ROW
+                   + f'<row r="2"><c r="A2" t="s"><v>{index}</v></c></row>' + crafted.SHEET_END)
+        content = crafted.write_xlsx(tmp_path / "past.xlsx", sheet, strings).read_bytes()
+        with pytest.raises(ImportFileError, match="geen leesbaar Excel-bestand"):
+            list(iter_rows(content))
+
+
+def test_a_zip_of_more_entries_than_a_workbook_has_is_refused_before_it_is_opened(tmp_path,
+                                                                                   monkeypatch):
+    content = crafted.many_entries(tmp_path / "entries.xlsx").read_bytes()
+    assert len(content) <= 10 * 1024 * 1024
+
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile read the 223,000 entries")
+
+    monkeypatch.setattr("registraties.excel.reader.zipfile.ZipFile", never)
+    for read in (check_file, lambda content: list(iter_rows(content))):
+        with pytest.raises(ImportFileError) as refused:
+            read(content)
+        assert str(refused.value) == NOT_EXCEL
+
+
 def test_a_dimension_that_announces_too_many_rows_is_refused_before_the_first_row(tmp_path):
     def parts():
         yield crafted.SHEET_START.replace("<sheetData>", '<dimension ref="A1:B1048576"/><sheetData>')

@@ -41,6 +41,12 @@ def test_no_crafted_file_makes_a_process_grow_beyond_300_mb(tmp_path):
         crafted.long_shared_string(tmp_path / "string60.xlsx"),
         crafted.many_shared_strings(tmp_path / "strings.xlsx"),
         crafted.zip_bomb(tmp_path / "bomb.xlsx"),
+        # The worst file the limits let through: 100 MB of distinct shared texts, each with
+        # an emoji (4 bytes a character in a Python str).
+        crafted.distinct_shared_strings(tmp_path / "emoji.xlsx", mark="\U0001f600"),
+        crafted.prefixed_wide_row(tmp_path / "prefixed.xlsx"),
+        crafted.split_long_cell(tmp_path / "split.xlsx"),
+        crafted.many_entries(tmp_path / "entries.xlsx"),
     ]
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", PROBE, *map(str, paths)], cwd=root,  # noqa: S603
