@@ -475,18 +475,36 @@ def test_a_coordinator_round_trips_excel_and_forms_a_partnership_from_a_suggesti
     assert refused.contact_telefoon == "09 222 33 44"
     assert Vlag.KBO_NIET_GEVONDEN in refused.vlaggen
     assert Registratie.history.count() == history + 1
-    # The detail page holds the new value and the import in its history; a note typed there
-    # is saved by the page's big button.
+    # The detail page holds the new value and the import in its history. Staff change the
+    # phone again there, with a note: both saved by the big button, the register's remark
+    # kept as a warning, not a refusal.
     trip.visit(f"/beheer/registraties/registratie/{refused.pk}/change/")
-    expect(page.locator("section[aria-labelledby='antwoorden-titel']")).to_contain_text(
-        "09 222 33 44")
     expect(page.locator("section[aria-labelledby='geschiedenis-titel'] tbody tr").first
            .locator(".portaal-changes")).to_contain_text(f"{old_phone} → 09 222 33 44")
-    page.get_by_label("Nieuwe notitie").fill("Telefoon aangepast via Excel.")
+    phone_field = page.locator("[name='contact_telefoon']")
+    expect(phone_field).to_have_value("09 222 33 44")
+    page.locator("details", has=phone_field).locator("summary").click()  # a folded section
+    phone_field.fill("09 333 44 55")
+    page.get_by_label("Nieuwe notitie").fill("Telefoon aangepast via Excel en hier.")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_contain_text("De notitie is toegevoegd.")
+    expect(page.locator(".messagelist")).to_contain_text("Bewaard met deze aandachtspunten")
     trip.check()
-    assert Notitie.objects.get(registratie=refused).tekst == "Telefoon aangepast via Excel."
+    refused.refresh_from_db()
+    assert refused.contact_telefoon == "09 333 44 55"
+    assert Notitie.objects.get(registratie=refused).tekst == "Telefoon aangepast via Excel en hier."
+
+    # The re-check against the register refuses nothing and changes no verdict.
+    verdicts = dict(in_round.values_list("pk", "kbo_controle"))
+    trip.visit("/beheer/registraties/registratie/?status=alle")
+    page.locator("#action-toggle").check()
+    page.locator("select[name='action']").select_option(label="Opnieuw toetsen aan de KBO")
+    page.locator("button[name='index']").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"{total} registraties getoetst aan de KBO-gegevens")
+    expect(page.locator(".messagelist")).to_contain_text("0 met een ander oordeel")
+    trip.check()
+    assert dict(in_round.values_list("pk", "kbo_controle")) == verdicts
     # What the portal keeps of its contact person (a request under the GDPR).
     trip.visit("/beheer/persoonsgegevens/")
     page.get_by_label("E-mailadres van de contactpersoon").fill(refused.contact_email)
