@@ -94,13 +94,25 @@ class Journey:
 
     def visit(self, path: str, *, status: int = 200):
         self.pages += 1
-        return visit_clean(self.page, self.base + path, status=status)
+        response = visit_clean(self.page, self.base + path, status=status)
+        self._dutch()
+        return response
 
     def check(self):
         """The page a click or a form led to."""
         self.page.wait_for_load_state()
         self.pages += 1
         assert_page_clean(self.page)
+        self._dutch()
+
+    def _dutch(self):
+        """Dutch, with a capital to its heading and no English word of Django in its title."""
+        page = self.page
+        assert page.locator("html").get_attribute("lang").startswith("nl"), page.url
+        title = page.title()
+        assert not re.search(r"\b(Error|Forbidden|Not Found|Page not found)\b", title), title
+        heading = page.locator("h1").first.inner_text().strip()
+        assert heading and not heading[0].islower(), (page.url, heading)
 
     def done(self, hosts: set[str]):
         assert self.server_errors == []
