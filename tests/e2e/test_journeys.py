@@ -294,6 +294,17 @@ def test_an_organisation_registers_edits_gets_a_new_link_and_answers_an_invitati
     # ... and its edit page (the new link) shows that answer beside its own.
     trip.visit(new_link)
     expect(page.locator("#gesprekken")).to_contain_text("uw antwoord: komt")
+    # ESF&DO already decided: saving without a change says so and leaves the decision alone;
+    # a changed answer sends it back to "in behandeling" for staff to look at again.
+    history = new.history.count()
+    page.get_by_role("button", name="Wijzigingen bewaren").click()
+    expect(page.locator("main")).to_contain_text("U wijzigde niets: uw registratie blijft zoals ze was.")
+    trip.check()
+    new.refresh_from_db()
+    assert (new.status, new.history.count()) == (RegistratieStatus.ONTVANKELIJK, history)
+    edit_only_the_phone(trip, new_link, "09 444 55 66", notice=False)
+    new.refresh_from_db()
+    assert (new.status, new.contact_telefoon) == (RegistratieStatus.IN_BEHANDELING, "09 444 55 66")
 
 
 # ----- the reviewer (beoordelaar) -----------------------------------------------------------
@@ -562,6 +573,9 @@ def test_a_coordinator_round_trips_excel_and_forms_a_partnership_from_a_suggesti
     members = list(Registratie.objects.filter(pk__in=suggestion.members).order_by("pk"))
     for member in members:
         assert partnerschap.naam in mail_text(member.contact_email, "gesprek_uitnodiging")
+        invitation = Bericht.objects.get(aan=member.contact_email, soort="gesprek_uitnodiging")
+        assert partnerschap.naam in invitation.onderwerp
+        assert "Voorstel" not in invitation.onderwerp
     member = members[0]
     visitor = journey()
     visitor.visit(ANSWER_LINK.search(mail_text(member.contact_email, "gesprek_uitnodiging"))
