@@ -389,6 +389,9 @@ def test_a_reviewer_reviews_reads_partnerships_and_is_refused_in_dutch_elsewhere
     expect(page.locator(".related-widget-wrapper-link, .inline-deletelink, "
                         "input[name$='-DELETE']")).to_have_count(0)
     expect(page.locator("input[name='_save'], input[name='_continue']")).to_have_count(0)
+    trip.visit(f"/beheer/partnerschappen/partnerschap/{partnership.pk}/history/")
+    assert not re.search(r"\[\s*\"|\bNone\b", page.locator("#content").inner_text()), \
+        "raw values in the partnership's history"
     trip.visit("/beheer/partnerschappen/partnerschap/suggesties/")
     expect(page.get_by_role("button", name="Maak hiervan een partnerschap")).to_have_count(0)
 
