@@ -12,8 +12,8 @@ from registraties.models import Registratie
 from verkenning.models import Ronde
 
 from .constants import Antwoord, Deelname, GesprekStatus, PartnerschapStatus
+from .gesprekken import REMINDER_INTERVAL, gesprek_is_open
 from .models import Gesprek, Lidmaatschap, Partnerschap, Uitnodiging
-from .services import REMINDER_INTERVAL, gesprek_is_open
 
 OPEN_ANSWER = "open"  # not answered yet (the chart's and the filter's name for it)
 OPEN_ANSWER_LABEL = _("nog niet geantwoord")
