@@ -5,7 +5,7 @@ suggestions). A new partnership rule goes here; a new conversation step in ``ges
 """
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +30,7 @@ MSG_NOT_ELIGIBLE = _("%(naam)s is niet ontvankelijk en kan geen lid worden van e
 MSG_SECOND_REGISSEUR = _("Een partnerschap heeft hoogstens één regisseur. Duid één lid aan als "
                             "regisseur en maak de andere leden partner.")
 MSG_ALREADY_MEMBER = _("%(naam)s is al lid van dit partnerschap.")
+MSG_ONE_ROUND = _("Selecteer registraties van één ronde: een partnerschap hoort bij één ronde.")
 
 WARN_NO_REGISSEUR = _("Nog geen regisseur: duid het lid aan dat de regierol opneemt.")
 WARN_ACTIONS_UNCOVERED = _("Niemand neemt deze acties op: %(acties)s.")
@@ -173,6 +174,62 @@ def partnerschap_remove_member(*, partnerschap: Partnerschap, registratie: Regis
     gesprekken.uitnodigingen_withdraw(partnerschap=partnerschap, registratie_id=registratie.pk,
                                       base=base, user=user)
     return True
+
+
+@dataclass
+class BatchOutcome:
+    """What adding a selection of registrations did: who joined where, who was refused and why."""
+
+    partnerschap: Partnerschap | None  # None: too few qualified, nothing was created
+    added: list[Registratie] = field(default_factory=list)
+    refused: list[tuple[Registratie, ValidationError]] = field(default_factory=list)
+    not_created: ValidationError | None = None  # why no partnership was created
+
+
+def partnerschap_add_registraties(
+    *,
+    registraties: Sequence[Registratie],
+    partnerschap: Partnerschap | None = None,
+    naam: str = "",
+    basis: str = Basis.GELIJKAARDIGE_UITDAGINGEN,
+    user=None,
+) -> BatchOutcome:
+    """Add a selection of registrations to ``partnerschap``, or create one named ``naam`` from it.
+
+    A registration a rule refuses is reported with why; the others join. A new partnership
+    is created only when at least MIN_MEMBERS qualify, else nothing is written. Raises a
+    ValidationError when a new partnership would mix rounds.
+    """
+    outcome = BatchOutcome(partnerschap=partnerschap)
+    if partnerschap is not None:
+        for registratie in registraties:
+            try:
+                partnerschap_add_member(partnerschap=partnerschap, registratie=registratie)
+            except ValidationError as exc:
+                outcome.refused.append((registratie, exc))
+            else:
+                outcome.added.append(registratie)
+        return outcome
+
+    if len({r.ronde_id for r in registraties}) > 1:
+        raise ValidationError(MSG_ONE_ROUND, code="meerdere_rondes")
+    ronde = registraties[0].ronde if registraties else None
+    for registratie in registraties:
+        try:
+            validate_member(ronde=ronde, registratie=registratie)
+        except ValidationError as exc:
+            outcome.refused.append((registratie, exc))
+        else:
+            outcome.added.append(registratie)
+    try:
+        validate_member_count(len(outcome.added))
+    except ValidationError as exc:
+        # No empty or one-member partnership: nobody joins anything.
+        outcome.added, outcome.not_created = [], exc
+        return outcome
+    outcome.partnerschap = partnerschap_create(ronde=ronde, naam=naam.strip(),
+                                               registraties=outcome.added, basis=basis, user=user)
+    return outcome
 
 
 def _names(names: Iterable[str]) -> str:
