@@ -95,13 +95,8 @@ def validate_gesprek(*, begint_op: datetime | None, duur_minuten: int | None, pl
         raise ValidationError(dict(errors))
 
 
-def gesprek_is_open(gesprek: Gesprek, now: datetime | None = None) -> bool:
-    """Planned and not yet begun: it can still change, invite, remind and be answered."""
-    return gesprek.status == GesprekStatus.GEPLAND and (now or timezone.now()) < gesprek.begint_op
-
-
 def _require_open(gesprek: Gesprek) -> None:
-    if not gesprek_is_open(gesprek):
+    if not gesprek.is_upcoming():
         raise ValidationError(MSG_CONVERSATION_CLOSED, code="gesprek_gesloten")
 
 
@@ -261,9 +256,7 @@ def uitnodigingen_withdraw(*, partnerschap: Partnerschap, registratie_id: int, b
     Each withdrawn invitation gets a cancellation for the member's calendar; returns how many.
     """
     sent = 0
-    upcoming = (Gesprek.objects.select_for_update()
-                .filter(partnerschap=partnerschap, status=GesprekStatus.GEPLAND,
-                        begint_op__gt=timezone.now()))
+    upcoming = Gesprek.objects.select_for_update().filter(partnerschap=partnerschap).upcoming()
     for gesprek in upcoming:
         invitations = list(gesprek.uitnodigingen.filter(registratie_id=registratie_id,
                                                         ingetrokken=False)
@@ -284,7 +277,7 @@ def uitnodiging_remind(*, uitnodiging: Uitnodiging, base: str = "", now=None) ->
     """
     now = now or timezone.now()
     gesprek = Gesprek.objects.select_related("partnerschap").get(pk=uitnodiging.gesprek_id)
-    if not gesprek_is_open(gesprek, now):
+    if not gesprek.is_upcoming(now):
         return False
     with transaction.atomic():
         claimed = (Uitnodiging.objects
@@ -421,8 +414,7 @@ def partnerschap_drop(*, partnerschap: Partnerschap, reden: str, base: str = "",
     """The whole partnership drops out; its upcoming conversations are cancelled."""
     reden = _require_reason(reden)
     partnerschap = Partnerschap.objects.select_for_update().get(pk=partnerschap.pk)
-    for gesprek in partnerschap.gesprekken.filter(status=GesprekStatus.GEPLAND,
-                                                  begint_op__gt=timezone.now()):
+    for gesprek in partnerschap.gesprekken.upcoming():
         gesprek_cancel(gesprek=gesprek, base=base, user=user)
     return _set_status(partnerschap, PartnerschapStatus.AFGEHAAKT, reden, user)
 

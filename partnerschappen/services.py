@@ -248,8 +248,7 @@ def warnings_for_partnerships(partnerschappen: Sequence[Partnerschap]
                        for lid in leden}
     elsewhere: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for registratie_id, partnerschap_id, naam in (
-        Lidmaatschap.objects.filter(registratie_id__in=registratie_pks)
-        .exclude(partnerschap__status=PartnerschapStatus.AFGEHAAKT)
+        Lidmaatschap.objects.filter(registratie_id__in=registratie_pks).in_active_partnership()
         .order_by("partnerschap__naam", "partnerschap_id")
         .values_list("registratie_id", "partnerschap_id", "partnerschap__naam")
     ):

@@ -117,7 +117,7 @@ class GesprekPlanView(GesprekPage):
     def get(self, request):
         self.title = self.get_title()
         if self.gesprek is not None:
-            if not gesprekken.gesprek_is_open(self.gesprek):
+            if not self.gesprek.is_upcoming():
                 return self.refuse(ValidationError(gesprekken.MSG_CONVERSATION_CLOSED))
             form = GesprekForm(initial=GesprekForm.initial_for(self.gesprek))
         else:

@@ -243,3 +243,15 @@ def test_nothing_can_be_changed_sent_or_cancelled_once_the_conversation_began(tr
         with pytest.raises(ValidationError, match="geannuleerd of al begonnen"):
             call()
     assert mail.outbox == []
+
+
+def test_upcoming_is_planned_and_not_begun_in_the_query_and_on_one_row(trio):
+    ahead, cancelled, begun = plan(trio), plan(trio), plan(trio)
+    gesprekken.gesprek_cancel(gesprek=cancelled)
+    move_start(begun, timezone.now() - timedelta(minutes=1))
+
+    assert list(Gesprek.objects.upcoming()) == [ahead]
+    assert list(trio.gesprekken.upcoming(now=timezone.now() - timedelta(minutes=2))) == [
+        begun, ahead]
+    assert [g.is_upcoming() for g in Gesprek.objects.filter(pk__in=[
+        ahead.pk, cancelled.pk, begun.pk]).order_by("pk")] == [True, False, False]

@@ -231,3 +231,14 @@ def test_a_new_partnership_is_not_made_of_two_rounds(open_ronde, registratie_fac
     assert messages_of(exc) == [
         "Selecteer registraties van één ronde: een partnerschap hoort bij één ronde."]
     assert not Partnerschap.objects.exists()
+
+
+def test_memberships_in_an_active_partnership_leave_out_the_dropped_ones(open_ronde,
+                                                                        registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+    active = services.partnerschap_create(ronde=open_ronde, naam="Actief", registraties=[a, b])
+    services.partnerschap_create(ronde=open_ronde, naam="Afgehaakt", registraties=[a, b],
+                                 status=PartnerschapStatus.AFGEHAAKT)
+
+    assert set(Lidmaatschap.objects.in_active_partnership().values_list(
+        "partnerschap__naam", flat=True)) == {active.naam}
