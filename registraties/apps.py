@@ -14,7 +14,6 @@ class RegistratiesConfig(AppConfig):
         from . import mails
         from .excel.tasks import importbestanden_recover
         from .personal_data import declare_registraties
-        from .roles import sync_roles_after_migrate
         from .selectors import number_registered_now
 
         # What erasure and retention wipe in this app's models.
@@ -27,10 +26,6 @@ class RegistratiesConfig(AppConfig):
         # Every worker's sweep runs the Excel previews and imports that wait too long.
         worker.register_recovery("excel-import", importbestanden_recover)
 
-        # Not limited to this app as sender: partnerships migrate later and their
-        # permissions must reach the coordinator role too.
-        post_migrate.connect(sync_roles_after_migrate,
-                             dispatch_uid="registraties_sync_roles")
         post_migrate.connect(create_cache_table, dispatch_uid="registraties_cache_table")
 
 
