@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,12 +25,3 @@ class RegistratiesConfig(AppConfig):
         # Every worker's sweep runs the Excel previews and imports that wait too long.
         worker.register_recovery("excel-import", importbestanden_recover)
 
-        post_migrate.connect(create_cache_table, dispatch_uid="registraties_cache_table")
-
-
-def create_cache_table(sender, using="default", **kwargs) -> None:
-    """The database cache's table (settings.CACHES without REDIS_URL), made by every migrate."""
-    if sender.label == "registraties":
-        from django.core.management import call_command
-
-        call_command("createcachetable", database=using, verbosity=0)

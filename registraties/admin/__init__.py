@@ -4,7 +4,7 @@ registratie.py   list and detail page (RegistratieAdmin), what other apps contri
 review.py        the review panel: status changes, notes, their log (ReviewAdminMixin)
 excel.py         export of the filtered list, batch export, import (ExcelAdminMixin)
 filters.py       the list's filters and its quick date drill-down
-overview.py      /beheer/overzicht/: the numbers and the page; charts.py draws them
+overview.py      /beheer/overzicht/: the numbers and the page (portaal/charts.py draws them)
 persoonsgegevens.py  /beheer/persoonsgegevens/: one contact person's data (GDPR), download, erase
 """
 from django.contrib import admin

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portaal.charts import Bar, Chart, list_url, render
 from verkenning.models import Ronde
 
 from .. import review
@@ -30,7 +31,6 @@ from ..constants import (
     Vlag,
 )
 from ..models import Registratie, StatusWijziging
-from .charts import Bar, Chart, list_url, render
 from .filters import ALL
 
 # Provinces always shown (the ones registrations may come from); others only when present.
@@ -186,7 +186,7 @@ def _count_per_day(rows, zone: ZoneInfo) -> Counter:
 
 # Charts other apps add to the overview (partnerschappen: partnerships per status, answers
 # to invitations): ``charts(request, ronde)`` returns what the template shows per chart, as
-# ``charts.render`` does (chart, svg, table), or nothing the user may not see.
+# ``portaal.charts.render`` does (chart, svg, table), or nothing the user may not see.
 CONTRIBUTED_CHARTS: list = []
 
 
@@ -210,7 +210,8 @@ def overview_view(request):
         "overview": overview,
         "rondes": rondes,
         "ronde": ronde,
-        "charts": [*(render(chart, base_url=base_url) for chart in overview.charts),
+        "charts": [*(render(chart, base_url=base_url, count_label=_("Aantal registraties"),
+                            empty=_("Nog geen registraties.")) for chart in overview.charts),
                    *(item for charts in CONTRIBUTED_CHARTS if ronde
                      for item in charts(request, ronde))],
         "list_url": base_url,
