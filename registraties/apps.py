@@ -8,7 +8,7 @@ class RegistratiesConfig(AppConfig):
 
     def ready(self):
         from berichten import rendering, worker
-        from kbo.views import contribute_lookup_answer
+        from portaal import extensions
 
         from . import mails
         from .excel.tasks import importbestanden_recover
@@ -21,7 +21,7 @@ class RegistratiesConfig(AppConfig):
         # The worker writes these mails when it sends them.
         rendering.register(mails.KINDS, mails.render)
         # The form's KBO lookup also says whether the number already registered.
-        contribute_lookup_answer(number_registered_now)
+        extensions.register(extensions.KBO_LOOKUP_ANSWERS, number_registered_now)
         # Every worker's sweep runs the Excel previews and imports that wait too long.
         worker.register_recovery("excel-import", importbestanden_recover)
 
