@@ -5,13 +5,17 @@ from pathlib import Path
 import networkx as nx
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("portaal", "verkenning", "kbo", "berichten", "registraties", "partnerschappen")
+PACKAGES = ("portaal", "medewerkers", "verkenning", "kbo", "berichten", "registraties",
+            "partnerschappen")
 # Who may not import whom (DESIGN.md): partnerschappen -> registraties -> verkenning.
 FORBIDDEN = {"verkenning": ("registraties", "partnerschappen"),
              "registraties": ("partnerschappen",),
              # The register and the outbox serve the others and know none of them.
              "kbo": ("registraties", "partnerschappen"),
-             "berichten": ("registraties", "partnerschappen")}
+             "berichten": ("registraties", "partnerschappen"),
+             # Staff accounts and roles serve every app's staff pages and know none of them.
+             "medewerkers": ("verkenning", "kbo", "berichten", "registraties",
+                             "partnerschappen")}
 
 
 def _modules() -> dict[str, Path]:

@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client, override_settings
 
 from berichten.models import Bericht
-from registraties.roles import COORDINATOR, REVIEWER
+from medewerkers.roles import COORDINATOR, REVIEWER
 
 pytestmark = pytest.mark.django_db
 

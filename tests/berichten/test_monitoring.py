@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from berichten import worker
 from berichten.models import Bericht, Werker
-from registraties.roles import COORDINATOR, REVIEWER
+from medewerkers.roles import COORDINATOR, REVIEWER
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 
 from kbo.models import Onderneming, Snapshot
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
 from partnerschappen import gesprekken
 from partnerschappen import services as partnerschap_services
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from tests.factories import form_data, make_registraties
 from verkenning.models import Contactpersoon, Ronde
 

@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 
 from berichten import rendering
 from berichten.models import Bericht
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
 from partnerschappen.models import Gesprek, Partnerschap, Uitnodiging
 from partnerschappen.suggestions import suggest_partnerships
 from registraties.models import Registratie
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from tests.berichten.helpers import DATABASE_TASKS
 from tests.factories import make_registraties
 from verkenning.models import Ronde

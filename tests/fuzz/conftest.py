@@ -29,7 +29,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
 @pytest.fixture
 def coordinator_client(db, client):
     """The test client logged in as a staff member in the Coördinator role."""
-    from registraties.roles import COORDINATOR, staff_user_save
+    from medewerkers.roles import COORDINATOR, staff_user_save
 
     user, _created, _password = staff_user_save(username="fuzz-coordinator", role=COORDINATOR)
     client.force_login(user)

@@ -102,12 +102,12 @@ def world(open_ronde, django_user_model):
 
     from berichten.models import Bericht, Werker
     from kbo.models import Onderneming, Snapshot
+    from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
     from partnerschappen import gesprekken
     from partnerschappen import services as partnerships
     from registraties import review
     from registraties.excel.tasks import importbestand_upload
     from registraties.models import Registratie
-    from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
     from tests.excel.test_admin import GOOD, HEADER, import_file
     from tests.factories import make_registratie
 

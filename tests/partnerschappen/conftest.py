@@ -41,7 +41,7 @@ def trio(open_ronde, registratie_factory):
 def _role_client(username: str, role: str):
     from django.test import Client
 
-    from registraties.roles import staff_user_save
+    from medewerkers.roles import staff_user_save
 
     user, _created, _password = staff_user_save(username=username, role=role,
                                                 first_name=username.capitalize())
@@ -53,13 +53,13 @@ def _role_client(username: str, role: str):
 
 @pytest.fixture
 def coordinator_client(db):
-    from registraties.roles import COORDINATOR
+    from medewerkers.roles import COORDINATOR
 
     return _role_client("cora", COORDINATOR)
 
 
 @pytest.fixture
 def reviewer_client(db):
-    from registraties.roles import REVIEWER
+    from medewerkers.roles import REVIEWER
 
     return _role_client("bert", REVIEWER)

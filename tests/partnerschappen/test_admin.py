@@ -345,7 +345,7 @@ def drie(open_ronde, registratie_factory):
 def test_a_reviewer_reads_labels_and_no_way_to_add_on_the_read_only_page(drie, open_ronde):
     from django.test import Client
 
-    from registraties.roles import REVIEWER, staff_user_save
+    from medewerkers.roles import REVIEWER, staff_user_save
 
     reviewer, _created, _password = staff_user_save(username="bea", role=REVIEWER,
                                                     password="Proef-wachtwoord-2021!")

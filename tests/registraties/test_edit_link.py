@@ -457,8 +457,8 @@ def test_an_answer_wiped_on_request_does_not_block_a_staff_edit_elsewhere(open_r
     from django.contrib.auth.models import Group
     from django.test import Client
 
+    from medewerkers.roles import COORDINATOR
     from registraties.retention import ANONYMISED_EMAIL, contact_person_blank
-    from registraties.roles import COORDINATOR
     from tests.registraties.test_rules_per_path import post_data
 
     registratie = make_registratie(open_ronde)

@@ -5,10 +5,10 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from kbo.models import Onderneming
+from medewerkers.roles import REVIEWER
 from registraties import services
 from registraties.constants import KboBevinding, KboControle, Vlag
 from registraties.names import name_words, names_match
-from registraties.roles import REVIEWER
 from tests.factories import form_data, make_registratie
 
 

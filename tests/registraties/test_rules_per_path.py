@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from kbo.models import Onderneming
 from kbo.selectors import NOT_LOADED, KboCheck, KboEntry
+from medewerkers.roles import COORDINATOR
 from registraties import eligibility, services
 from registraties.constants import KboBevinding, Vlag
 from registraties.eligibility import RULES, TABLE, Outcome, Path
@@ -31,7 +32,6 @@ from registraties.excel.imports import ERROR, NEW, UNCHANGED, UPDATE, registrati
 from registraties.forms import RegistratieForm
 from registraties.models import Registratie
 from registraties.questions import ANSWER_FIELDS
-from registraties.roles import COORDINATOR
 from tests.factories import form_data
 
 pytestmark = pytest.mark.django_db

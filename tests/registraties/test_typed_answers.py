@@ -8,11 +8,11 @@ from django.test.client import BOUNDARY
 from django.urls import reverse
 
 from berichten.models import Bericht
+from medewerkers.roles import COORDINATOR
 from partnerschappen.forms import AntwoordForm, GesprekForm
 from portaal.text import is_invisible
 from registraties.forms import RegistratieForm
 from registraties.models import Notitie, Registratie
-from registraties.roles import COORDINATOR
 from tests.factories import form_data, make_registratie
 from verkenning.models import Ronde
 

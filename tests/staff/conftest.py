@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from registraties.roles import COORDINATOR, REVIEWER
+from medewerkers.roles import COORDINATOR, REVIEWER
 
 
 def _staff(username: str, group: str | None = None, superuser: bool = False):

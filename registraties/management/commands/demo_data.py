@@ -14,12 +14,12 @@ from django.utils import timezone
 from kbo.importer import kbo_import
 from kbo.selectors import kbo_snapshot
 from kbo.synthetic import synthetic_dump, synthetic_enterprises
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
 from registraties import services
 from registraties.constants import RegistratieStatus
 from registraties.demo import demo_answers, register_sector
 from registraties.eligibility import rechtsvorm_in_register
 from registraties.models import Registratie
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from verkenning.models import Contactpersoon, Ronde
 
 DEMO_SLUG = "demo"
