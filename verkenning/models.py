@@ -3,7 +3,6 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F, Q
@@ -246,12 +245,13 @@ class Ronde(RoundTimes, models.Model):
         taken = set(Ronde.objects.exclude(pk=self.pk)
                     .filter(referentie_prefix__startswith=base)
                     .values_list("referentie_prefix", flat=True))
-        # References stay unique even if a round's prefix was ever changed afterwards.
-        Registratie = apps.get_model("registraties", "Registratie")
+        # References stay unique even if a round's prefix was ever changed afterwards: asked
+        # through the relation registraties declares on a round (as prefix_is_frozen does),
+        # never by looking its model up by name.
         for suffix in ["", *"BCDEFGHIJKLMNOPQRSTUVWXYZ"]:
             candidate = base + suffix
-            if candidate not in taken and not Registratie.objects.filter(
-                    referentie__startswith=f"{candidate}-").exists():
+            if candidate not in taken and not Ronde.objects.filter(
+                    registraties__referentie__startswith=f"{candidate}-").exists():
                 return candidate
         raise ValueError(f"Geen vrije prefix voor {base}")
 
