@@ -122,10 +122,6 @@ def kept_flags(flags) -> list[str]:
     return [flag for flag in flags or () if flag in SUBMISSION_FLAGS or flag in JUDGEMENT_FLAGS]
 
 
-def judgement_flags(flags) -> list[str]:
-    return [flag for flag in flags or () if flag in JUDGEMENT_FLAGS]
-
-
 def review_flags(
     *,
     postcode: int | None,

@@ -42,9 +42,6 @@ class RoundTimes:
         now = now or timezone.now()
         return self.opent_op <= now <= self.sluit_op
 
-    def is_closed(self, now: datetime | None = None) -> bool:
-        return (now or timezone.now()) > self.sluit_op
-
     def is_upcoming(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) < self.opent_op
 
