@@ -221,18 +221,6 @@ class Registratie(models.Model):
         return self._meta.get_field(field_name).labels(getattr(self, field_name))
 
     @property
-    def themas_labels(self) -> list[str]:
-        return self.labels("themas")
-
-    @property
-    def vaardigheden_labels(self) -> list[str]:
-        return self.labels("vaardigheden")
-
-    @property
-    def rollen_labels(self) -> list[str]:
-        return self.labels("rollen")
-
-    @property
     def vlaggen_labels(self) -> list[str]:
         return self.labels("vlaggen")
 

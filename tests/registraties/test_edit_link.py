@@ -306,7 +306,7 @@ def test_link_kwijt_does_the_same_database_work_whether_or_not_anything_matches(
     assert not Bericht.objects.exists()
     assert mail.outbox == []
     assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "registraties.services.nieuwe_link_aanvragen"] * 3
+        "registraties.services.registratie_mail_new_link_task"] * 3
 
 
 @pytest.mark.django_db(transaction=True)
