@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from portaal.ratelimits import seconds_to_wait
 
-from .layout import format_number
-from .selectors import compact_number, kbo_lookup
+from .ondernemingsnummer import compact, display
+from .selectors import kbo_lookup
 
 # What other apps add to every answer of the lookup, from the number (10 digits, or None when
 # it cannot be one): registraties says whether it already registered in the current round.
@@ -23,7 +23,7 @@ def contribute_lookup_answer(contribution: LookupContribution) -> None:
 
 
 def _contributed(nummer: str) -> dict:
-    number = compact_number(nummer or "")
+    number = compact(nummer or "")
     answer = {}
     for contribution in _contributions:
         answer.update(contribution(number))
@@ -58,7 +58,7 @@ def kbo_lookup_json(request, nummer: str):
     else:
         response = JsonResponse({
             "gevonden": True,
-            "ondernemingsnummer": format_number(entry.ondernemingsnummer),
+            "ondernemingsnummer": display(entry.ondernemingsnummer),
             "naam": entry.naam,
             "straat": entry.straat,
             "postcode": entry.postcode,

@@ -13,9 +13,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kbo import ondernemingsnummer
 from portaal.admin import DutchHistoryAdmin
 
-from .. import ondernemingsnummer, services
+from .. import services
 from ..constants import Vlag
 from ..eligibility import Path
 from ..forms import RegistratieForm

@@ -8,6 +8,7 @@ from django.db import connection
 from kbo import layout
 from kbo.importer import kbo_import, reading, start_date
 from kbo.models import Onderneming
+from kbo.ondernemingsnummer import display
 
 from .conftest import AANTAL
 
@@ -43,7 +44,7 @@ def _write(folder, name, lines):
 
 
 def _formatted(entity):
-    return layout.format_number(entity.nummer)
+    return display(entity.nummer)
 
 
 def test_rows_refused_by_the_sql_checks_are_reported_with_file_and_line(full_dump, tmp_path,
