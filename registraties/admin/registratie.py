@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from kbo import ondernemingsnummer
 from portaal.admin import DutchHistoryAdmin
 
-from .. import services
+from .. import register_check, services
 from ..constants import Vlag
 from ..eligibility import Path
 from ..forms import RegistratieForm
@@ -171,7 +171,7 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     @admin.action(description=_("Opnieuw toetsen aan de KBO"), permissions=["change"])
     def kbo_hercontrole(self, request, queryset):
         """After a new register import: judge the selected registrations again."""
-        result = services.registraties_recheck_register(registraties=queryset, user=request.user)
+        result = register_check.registraties_recheck_register(registraties=queryset, user=request.user)
         if result.snapshot_datum is None:
             messages.warning(request, _("Er zijn geen KBO-gegevens geladen: er viel niets te "
                                         "toetsen. Laad eerst een KBO-bestand (import_kbo)."))
