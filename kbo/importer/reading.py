@@ -179,7 +179,7 @@ class _Chunks(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, _size: int = -1) -> bytes:  # COPY asks for its buffer size; a megabyte comes
         try:
             while True:
                 chunk = self.raw.read(CHUNK)

@@ -49,7 +49,7 @@ class _CopyStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, _size: int = -1) -> bytes:  # COPY asks for its buffer size; a batch comes instead
         self.buffer.seek(0)
         self.buffer.truncate()
         try:
