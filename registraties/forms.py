@@ -13,10 +13,11 @@ from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kbo import ondernemingsnummer
 from kbo.selectors import NOT_LOADED, KboCheck, KboLookup, kbo_check
 from portaal.text import TextAnswersMixin
 
-from . import eligibility, ondernemingsnummer
+from . import eligibility
 from .constants import Rechtsvorm, Thema, TypeOrganisatie, Vlag
 from .eligibility import Outcome, Path
 from .models import REGISTER_FIELDS, Registratie

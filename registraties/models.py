@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import eligibility, ondernemingsnummer
+from kbo import ondernemingsnummer
+
+from . import eligibility
 from .constants import (
     Actie,
     Gewest,

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from berichten.models import Bericht
-from registraties import services
+from registraties import register_check, services
 from registraties.models import Registratie
 from tests.berichten.helpers import DATABASE_TASKS
 from tests.factories import form_data, make_registratie
@@ -368,7 +368,7 @@ def test_an_organisation_the_register_flags_changes_only_its_phone_and_is_saved_
     registratie, path = registered
     # After a new register import the enterprise is no longer active; the re-check flags it.
     Onderneming.objects.filter(pk="0417497106").update(actief=False)
-    services.registraties_recheck_register(registraties=Registratie.objects.all())
+    register_check.registraties_recheck_register(registraties=Registratie.objects.all())
     registratie.refresh_from_db()
     assert registratie.kbo_controle == KboControle.NIET_GEVONDEN
     assert Vlag.KBO_NIET_GEVONDEN in registratie.vlaggen
