@@ -4,7 +4,7 @@ The file is read by ``reader.py`` (limits first, streaming). A row whose cells r
 as our own export writes the stored registration is unchanged: not judged, nothing written.
 Every other row goes through one RegistratieForm (``RegistratieForm.rebind``), as a new
 registration or as a change of the stored one (eligibility.TABLE: a change is refused only
-for what it introduces), and ``services.registraties_bulk_submit`` saves them all in one
+for what it introduces), and ``bulk.registraties_bulk_submit`` saves them all in one
 transaction. The admin runs this in the worker (``tasks.py``); the command
 ``import_registraties`` runs it in its own process.
 """
@@ -29,7 +29,8 @@ from ..eligibility import Path
 from ..forms import RegistratieForm
 from ..models import Registratie
 from ..questions import ANSWER_FIELDS
-from ..services import DuplicateRegistration, registraties_bulk_submit
+from ..services import DuplicateRegistration
+from .bulk import registraties_bulk_submit
 from .columns import RegistratieResource
 from .reader import MAX_ROWS, ImportFileError, QuotedText, iter_rows
 
