@@ -25,7 +25,7 @@ from portaal.excel import ChoiceWidget, JaNeeWidget, restore
 from verkenning.models import Ronde
 
 from .. import ondernemingsnummer
-from ..eligibility import Path
+from ..eligibility import Outcome, Path, outcome
 from ..forms import RegistratieForm
 from ..models import Registratie
 from ..questions import ANSWER_FIELDS
@@ -250,6 +250,7 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
             if stored is not None and all(exported[attribute](stored[attribute]) == value
                                           for attribute, value in parsed.items()):
                 # Exactly as exported: not judged at all (eligibility.TABLE), nothing written.
+                path = Path.IMPORT_UNCHANGED
                 key, result.action = stored["ondernemingsnummer"], UNCHANGED
             else:
                 data = dict(stored or {})  # columns missing from the file keep their stored value
@@ -276,7 +277,8 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
                         label = label_of_field.get(name) or name
                         result.errors.extend(f"{label}: {message}" for message in messages)
             if key:
-                if key in seen:
+                # The same number twice in one file: the table's "dubbel" for this row's path.
+                if key in seen and outcome("dubbel", path) is Outcome.REFUSE:
                     result.errors.append(
                         _("%(kolom)s: dit ondernemingsnummer staat ook al in rij %(rij)s; elke "
                           "organisatie mag maar één keer in het bestand staan.")
