@@ -90,7 +90,7 @@ def coordinator(db):
     from medewerkers.roles import COORDINATOR
     from tests.factories import staff_member
 
-    return staff_member("cor", COORDINATOR, first_name="Cora")
+    return staff_member("cor", COORDINATOR, first_name="Cora", last_name="Coördinator")
 
 
 @pytest.fixture

@@ -104,16 +104,17 @@ STAFF_PASSWORD = "x" * 16
 
 
 def staff_member(username: str, role: str | None = None, *, first_name: str = "",
-                 superuser: bool = False):
+                 last_name: str = "", superuser: bool = False):
     """A staff account in ``role`` (made the way ``maak_medewerker`` makes one), or one
     without a role (the plumbing account with ``superuser=True``)."""
     first_name = first_name or username.capitalize()
     if role is None:
         return get_user_model().objects.create_user(username=username, password=STAFF_PASSWORD,
                                                     is_staff=True, is_superuser=superuser,
-                                                    first_name=first_name)
+                                                    first_name=first_name, last_name=last_name)
     user, _created, _password = staff_user_save(username=username, role=role,
-                                                password=STAFF_PASSWORD, first_name=first_name)
+                                                password=STAFF_PASSWORD, first_name=first_name,
+                                                last_name=last_name)
     return user
 
 
