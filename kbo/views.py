@@ -6,14 +6,14 @@ from django.views.decorators.http import require_GET
 from portaal import extensions
 from portaal.ratelimits import seconds_to_wait
 
-from .layout import format_number
-from .selectors import compact_number, kbo_lookup
+from .ondernemingsnummer import compact, display
+from .selectors import kbo_lookup
 
 
 def _contributed(nummer: str) -> dict:
     """What other apps add to every answer (portaal/extensions.py: KBO_LOOKUP_ANSWERS); the
     register itself knows no other app."""
-    number = compact_number(nummer or "")
+    number = compact(nummer or "")
     answer = {}
     for contribution in extensions.items(extensions.KBO_LOOKUP_ANSWERS):
         answer.update(contribution(number))
@@ -48,7 +48,7 @@ def kbo_lookup_json(request, nummer: str):
     else:
         response = JsonResponse({
             "gevonden": True,
-            "ondernemingsnummer": format_number(entry.ondernemingsnummer),
+            "ondernemingsnummer": display(entry.ondernemingsnummer),
             "naam": entry.naam,
             "straat": entry.straat,
             "postcode": entry.postcode,

@@ -5,6 +5,7 @@ import threading
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
@@ -12,10 +13,11 @@ from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kbo import ondernemingsnummer
 from kbo.selectors import NOT_LOADED, KboCheck, KboLookup, kbo_check
 from portaal.text import TextAnswersMixin
 
-from . import eligibility, ondernemingsnummer
+from . import eligibility
 from .constants import Rechtsvorm, Thema, TypeOrganisatie, Vlag
 from .eligibility import Outcome, Path
 from .models import REGISTER_FIELDS, Registratie
@@ -60,7 +62,7 @@ CONTROL_CHARACTERS_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 MSG_HONEYPOT = _(
     "Uw formulier kon niet verwerkt worden: het verborgen veld 'Faxnummer' is ingevuld, "
     "misschien door uw browser. Maak het leeg en verstuur opnieuw, of mail naar "
-    "competentiechecks@esf-agentschap.be."
+    "%(contact)s."
 )
 MSG_ALTCHA_INVALID = _(
     "De spamcontrole van dit formulier klopt niet of is verlopen. Laad de pagina opnieuw "
@@ -428,7 +430,8 @@ class PubliekRegistratieForm(RegistratieForm):
         if data.get("faxnummer"):
             # Refused in the open rather than a fake success: a real person whose browser
             # filled the trap learns it, and nothing is saved or mailed for a bot.
-            raise forms.ValidationError(MSG_HONEYPOT, code="honeypot")
+            raise forms.ValidationError(MSG_HONEYPOT, code="honeypot",
+                                        params={"contact": settings.CONTACT_EMAIL})
         if self.errors:
             # The proof of work is spent only on a form that will be saved.
             return data

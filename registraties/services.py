@@ -3,7 +3,6 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from itertools import islice
 
@@ -11,13 +10,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import QuerySet
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django_tasks import task
-from simple_history.utils import bulk_update_with_history
 
-from kbo.selectors import KboLookup
 from verkenning.models import Ronde
 
 from . import eligibility, mails, review
@@ -178,8 +174,8 @@ def registratie_request_new_link(*, ronde: Ronde, ondernemingsnummer: str, email
     The request itself does the same work whether or not number and e-mail match (one
     queued task, no lookup), so neither its answer nor its timing shows who registered.
     """
-    nieuwe_link_aanvragen.enqueue(ronde.pk, ondernemingsnummer, email.strip(),
-                                  mails.base_url(request))
+    registratie_mail_new_link_task.enqueue(ronde.pk, ondernemingsnummer, email.strip(),
+                                           mails.base_url(request))
 
 
 def registratie_mail_new_link(*, ronde_id: int, ondernemingsnummer: str, email: str,
@@ -204,10 +200,15 @@ def registratie_mail_new_link(*, ronde_id: int, ondernemingsnummer: str, email: 
 
 
 @task()
-def nieuwe_link_aanvragen(ronde_id: int, ondernemingsnummer: str, email: str,
-                          base: str = "") -> bool:
+def registratie_mail_new_link_task(ronde_id: int, ondernemingsnummer: str, email: str,
+                                   base: str = "") -> bool:
     return registratie_mail_new_link(ronde_id=ronde_id, ondernemingsnummer=ondernemingsnummer,
                                      email=email, base=base)
+
+
+# The task's name until issue 18: rows queued before the upgrade name this path, and the
+# worker imports what a row names. Remove after the next release.
+nieuwe_link_aanvragen = registratie_mail_new_link_task
 
 
 def edit_link_is_alive(registratie: Registratie) -> bool:
@@ -405,50 +406,3 @@ def _execute_insert(table: str, columns: list[models.Field], rows: list[dict],
     with connection.cursor() as cursor:
         cursor.execute(sql, [row[a] for row in rows for a in attnames])
         return cursor.fetchall() if returning else []
-
-
-# The history row's reason when a re-check against a newly imported register changed a verdict.
-KBO_RECHECK_REASON = "Opnieuw getoetst aan de KBO"
-
-
-@dataclass(frozen=True)
-class RegisterRecheck:
-    checked: int
-    changed: int
-    snapshot_datum: date | None
-
-
-def registraties_recheck_register(*, registraties: QuerySet, user=None) -> RegisterRecheck:
-    """Hold the registrations against the register as it is loaded now (after a new import).
-
-    A registration whose verdict changed (KBO-controle, findings, and so its flags) is saved
-    with a history row saying so; one whose verdict stayed only gets the new snapshot date.
-    Nothing is refused here (eligibility.TABLE, the re-check): what the form would refuse now
-    becomes a flag for staff. Rows
-    are locked while they are judged, so a concurrent edit is never overwritten. Queries: a
-    few for the whole set, however many registrations it holds.
-    """
-    lookup = KboLookup()
-    now = timezone.now()
-    with transaction.atomic():
-        rows = list(registraties.select_related(None).select_for_update().order_by("pk"))
-        lookup.preload(row.ondernemingsnummer for row in rows)
-        judged, dated = [], []
-        for row in rows:
-            before = (row.kbo_controle, list(row.kbo_bevindingen), list(row.vlaggen))
-            judgement = eligibility.judge_stored(row, path=eligibility.Path.RECHECK,
-                                                 check=lookup.check(row.ondernemingsnummer))
-            snapshot = row.kbo_snapshot_datum
-            row.apply_judgement(judgement)
-            row.refresh_derived()
-            if (row.kbo_controle, list(row.kbo_bevindingen), list(row.vlaggen)) != before:
-                row.gewijzigd_op = now
-                judged.append(row)
-            elif row.kbo_snapshot_datum != snapshot:
-                dated.append(row)
-        bulk_update_with_history(judged, Registratie, [*DERIVED_FIELDS, "gewijzigd_op"],
-                                 batch_size=BULK_BATCH_SIZE, default_user=user,
-                                 default_change_reason=KBO_RECHECK_REASON, default_date=now)
-        Registratie.objects.bulk_update(dated, ["kbo_snapshot_datum"], batch_size=BULK_BATCH_SIZE)
-    return RegisterRecheck(checked=len(rows), changed=len(judged),
-                           snapshot_datum=lookup.snapshot_datum)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
+from kbo import ondernemingsnummer
 from kbo.selectors import kbo_check
 from portaal import extensions, pagecache
 from portaal.ratelimits import seconds_to_wait
@@ -21,7 +22,7 @@ from portaal.views import too_many_requests_page
 from verkenning.models import Ronde
 from verkenning.views import RondeContextMixin
 
-from . import eligibility, mails, ondernemingsnummer, services, spamcontrole
+from . import eligibility, mails, services, spamcontrole
 from .eligibility import Path
 from .forms import (
     LinkKwijtForm,

@@ -11,10 +11,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kbo import ondernemingsnummer
 from portaal import extensions
 from portaal.admin import DutchHistoryAdmin
 
-from .. import ondernemingsnummer, services
+from .. import register_check, services
 from ..constants import Vlag
 from ..eligibility import Path
 from ..forms import RegistratieForm
@@ -151,7 +152,7 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     @admin.action(description=_("Opnieuw toetsen aan de KBO"), permissions=["change"])
     def kbo_hercontrole(self, request, queryset):
         """After a new register import: judge the selected registrations again."""
-        result = services.registraties_recheck_register(registraties=queryset, user=request.user)
+        result = register_check.registraties_recheck_register(registraties=queryset, user=request.user)
         if result.snapshot_datum is None:
             messages.warning(request, _("Er zijn geen KBO-gegevens geladen: er viel niets te "
                                         "toetsen. Laad eerst een KBO-bestand (import_kbo)."))

@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from kbo import ondernemingsnummer
 from portaal import extensions
 from portaal.excel import (
     CHUNK_SIZE,
@@ -24,7 +25,6 @@ from portaal.excel import (
 )
 from portaal.history import user_display
 
-from .. import ondernemingsnummer
 from ..constants import RegistratieStatus, Vlag
 from ..fields import ChoiceListField
 from ..models import Registratie

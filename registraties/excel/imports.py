@@ -20,11 +20,11 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kbo import ondernemingsnummer
 from kbo.selectors import KboLookup
 from portaal.excel import ChoiceWidget, JaNeeWidget, restore
 from verkenning.models import Ronde
 
-from .. import ondernemingsnummer
 from ..eligibility import Path
 from ..forms import RegistratieForm
 from ..models import Registratie

@@ -4,6 +4,8 @@
 axe's best practices) and on the moderate ones issue 16 fixed once for good; the message
 names rule, impact and element. ``assert_no_sideways_scroll(page)`` fails when the page is
 wider than the window (at 390 px: a phone); a wide table may scroll inside its own box.
+``visit_clean(page, url)`` opens a page and runs both (``assert_page_clean`` for a page
+reached by a click or a form).
 """
 from axe_playwright_python.sync_playwright import Axe
 
@@ -60,3 +62,25 @@ def assert_no_sideways_scroll(page) -> None:
 
 def at_phone_width(page) -> None:
     page.set_viewport_size(PHONE)
+
+
+def assert_page_clean(page) -> None:
+    """The page the browser is on: axe clean at its own width, and no sideways scrolling at
+    390 px (the window is put back as it was)."""
+    assert_axe_clean(page)
+    size = page.viewport_size
+    if size != PHONE:
+        page.set_viewport_size(PHONE)
+    try:
+        assert_no_sideways_scroll(page)
+    finally:
+        if size != PHONE:
+            page.set_viewport_size(size)
+
+
+def visit_clean(page, url: str, *, status: int = 200):
+    """Open ``url``, expect ``status``, and check the page as ``assert_page_clean`` does."""
+    response = page.goto(url)
+    assert response.status == status, (url, response.status)
+    assert_page_clean(page)
+    return response

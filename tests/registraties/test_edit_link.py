@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from berichten.models import Bericht
-from registraties import services
+from registraties import register_check, services
 from registraties.models import Registratie
 from tests.berichten.helpers import DATABASE_TASKS
 from tests.factories import form_data, logged_in, make_registratie, staff_member
@@ -306,7 +306,7 @@ def test_link_kwijt_does_the_same_database_work_whether_or_not_anything_matches(
     assert not Bericht.objects.exists()
     assert mail.outbox == []
     assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "registraties.services.nieuwe_link_aanvragen"] * 3
+        "registraties.services.registratie_mail_new_link_task"] * 3
 
 
 @pytest.mark.django_db(transaction=True)
@@ -368,7 +368,7 @@ def test_an_organisation_the_register_flags_changes_only_its_phone_and_is_saved_
     registratie, path = registered
     # After a new register import the enterprise is no longer active; the re-check flags it.
     Onderneming.objects.filter(pk="0417497106").update(actief=False)
-    services.registraties_recheck_register(registraties=Registratie.objects.all())
+    register_check.registraties_recheck_register(registraties=Registratie.objects.all())
     registratie.refresh_from_db()
     assert registratie.kbo_controle == KboControle.NIET_GEVONDEN
     assert Vlag.KBO_NIET_GEVONDEN in registratie.vlaggen

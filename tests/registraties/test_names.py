@@ -3,7 +3,7 @@ import pytest
 
 from kbo.models import Onderneming
 from medewerkers.roles import REVIEWER
-from registraties import services
+from registraties import register_check
 from registraties.constants import KboBevinding, KboControle, Vlag
 from registraties.names import name_words, names_match
 from tests.factories import form_data, logged_in, make_registratie, staff_member
@@ -92,7 +92,7 @@ def test_the_detail_page_marks_a_different_name_and_shows_all_the_registers_name
                                    gemeente="Gent", rechtsvorm="vzw")
     Onderneming.objects.filter(pk="0417497106").update(naam="Vlaamse Federatie Bouw 80",
                                                         namen="VFB80")
-    services.registraties_recheck_register(registraties=open_ronde.registraties.all())
+    register_check.registraties_recheck_register(registraties=open_ronde.registraties.all())
     registratie.refresh_from_db()
     assert KboBevinding.NAAM_VERSCHILT in registratie.kbo_bevindingen
     assert Vlag.KBO_NAAM in registratie.vlaggen

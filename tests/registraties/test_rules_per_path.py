@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from kbo.models import Onderneming
 from kbo.selectors import NOT_LOADED, KboCheck, KboEntry
 from medewerkers.roles import COORDINATOR
-from registraties import eligibility, services
+from registraties import eligibility, register_check, services
 from registraties.constants import KboBevinding, Vlag
 from registraties.eligibility import RULES, TABLE, Outcome, Path
 from registraties.excel.columns import RegistratieResource
@@ -406,7 +406,7 @@ def _recheck(world, code, scenario, cell):
             world.store(rechtsvorm="feitelijke_vereniging")
         return
     existing = world.store(**scenario.stored)
-    services.registraties_recheck_register(registraties=Registratie.objects.filter(pk=existing.pk))
+    register_check.registraties_recheck_register(registraties=Registratie.objects.filter(pk=existing.pk))
     existing.refresh_from_db()
     assert flags_for(code, scenario) in existing.vlaggen
 
@@ -457,7 +457,7 @@ def test_each_difference_with_the_register_does_what_its_cell_says_on_the_real_p
             assert [row.action for row in result.rows] == (
                 [UPDATE] if path is Path.IMPORT_CHANGED else [UNCHANGED])
         else:
-            services.registraties_recheck_register(registraties=Registratie.objects.all())
+            register_check.registraties_recheck_register(registraties=Registratie.objects.all())
         judged = Registratie.objects.get(pk=existing.pk)
     assert (finding in judged.kbo_bevindingen) == (cell is Outcome.FLAG)
 
@@ -487,7 +487,7 @@ def test_the_duplicate_number_does_what_its_cell_says_on_the_real_path(world, pa
         # re-check, which changes no number, has nothing to judge.
         with pytest.raises(services.DuplicateRegistration):
             world.store()
-        assert services.registraties_recheck_register(
+        assert register_check.registraties_recheck_register(
             registraties=Registratie.objects.all()).checked == 1
     else:
         source = first if path is not Path.IMPORT_NEW else \

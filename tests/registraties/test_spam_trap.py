@@ -123,7 +123,7 @@ def test_a_solution_is_used_once(client, open_ronde):
 
 def test_a_filled_honeypot_saves_and_mails_nothing_and_says_so(client, open_ronde):
     response = client.post(URL, form_data(faxnummer="09 123 45 67", altcha=solved_payload(client)))
-    assert_refused_with(response, MSG_HONEYPOT)
+    assert_refused_with(response, MSG_HONEYPOT % {"contact": "competentiechecks@esf-agentschap.be"})
     assert len(mail.outbox) == 0
 
 
