@@ -3,12 +3,10 @@ field. In every form: the public form, the edit link, "link kwijt", the import, 
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test.client import BOUNDARY
 from django.urls import reverse
 
 from berichten.models import Bericht
-from medewerkers.roles import COORDINATOR
 from partnerschappen.forms import AntwoordForm, GesprekForm
 from portaal.text import is_invisible
 from registraties.eligibility import Path
@@ -156,15 +154,6 @@ def test_conversation_forms_treat_invisible_text_as_empty():
     assert not plan.is_valid()
     assert plan.errors["agenda"] == ["Vul de agenda in: de leden lezen ze in hun uitnodiging."]
     assert plan.cleaned_data["plaats"] == ""
-
-
-@pytest.fixture
-def coordinator_client(client, django_user_model):
-    user = django_user_model.objects.create_user(username="cor", password="x" * 16,
-                                                 is_staff=True)
-    user.groups.add(Group.objects.get(name=COORDINATOR))
-    client.force_login(user)
-    return client
 
 
 def test_a_staff_note_of_only_invisible_characters_is_not_saved(coordinator_client, open_ronde):
