@@ -32,6 +32,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/vulture
 
 pytest: install browser
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portaal.settings_test

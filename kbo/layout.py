@@ -56,21 +56,6 @@ def insert_file(table: str) -> str:
     return table.replace(".csv", "_insert.csv")
 
 
-def parse_number(value: str) -> str | None:
-    """``0201.310.929`` → ``0201310929``; None when it is not ten digits."""
-    digits = value.replace(".", "").replace(" ", "")
-    if len(digits) == 9 and digits.isdigit():
-        digits = "0" + digits
-    if len(digits) != 10 or not digits.isdigit() or not digits.isascii():
-        return None
-    return digits
-
-
-def format_number(number: str) -> str:
-    """``0201310929`` → ``0201.310.929``, as the register writes it."""
-    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
-
-
 def parse_date(value: str) -> date | None:
     """``dd-mm-yyyy`` → date. Raises ValueError on anything else but an empty value."""
     if not value:

@@ -3,11 +3,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connections, router
-from stdnum.be import vat
-from stdnum.exceptions import ValidationError
 
 from .constants import gewest_for_postcode
 from .models import Onderneming, Snapshot
+from .ondernemingsnummer import compact
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,6 @@ class KboSnapshotInfo:
     aantal_ondernemingen: int
 
 
-def compact_number(ondernemingsnummer: str) -> str | None:
-    """The number as 10 digits from any usual notation; None when it cannot be one."""
-    try:
-        return vat.validate(ondernemingsnummer)
-    except ValidationError:
-        return None
-
-
 def _entry(row: Onderneming, snapshot_datum: date | None) -> KboEntry:
     return KboEntry(
         ondernemingsnummer=row.ondernemingsnummer, naam=row.naam, actief=row.actief,
@@ -66,7 +57,7 @@ def _latest_snapshot():
 
 def kbo_lookup(ondernemingsnummer: str) -> KboEntry | None:
     """The register's entry for a number, in one indexed query; None when unknown or invalid."""
-    if compact_number(ondernemingsnummer or "") is None:
+    if compact(ondernemingsnummer or "") is None:
         return None  # no query for what cannot be a number
     return kbo_check(ondernemingsnummer).entry
 
@@ -87,7 +78,7 @@ NOT_LOADED = KboCheck(loaded=False, entry=None, snapshot_datum=None)
 def kbo_check(ondernemingsnummer: str) -> KboCheck:
     """The register's answer for one number, in one query (on every submission of the form):
     the latest snapshot, with the number's entry joined to it when there is one."""
-    number = compact_number(ondernemingsnummer or "")
+    number = compact(ondernemingsnummer or "")
     connection = connections[router.db_for_read(Onderneming)]
     quote = connection.ops.quote_name
     fields = [f for f in Onderneming._meta.concrete_fields]
@@ -126,7 +117,7 @@ class KboLookup:
     def preload(self, numbers) -> None:
         if not self.loaded:
             return
-        wanted = sorted({n for n in map(compact_number, numbers) if n} - self._entries.keys())
+        wanted = sorted({n for n in map(compact, numbers) if n} - self._entries.keys())
         for start in range(0, len(wanted), self.BATCH):
             batch = wanted[start:start + self.BATCH]
             self._entries.update(dict.fromkeys(batch))
@@ -136,7 +127,7 @@ class KboLookup:
     def check(self, ondernemingsnummer: str) -> KboCheck:
         if not self.loaded:
             return NOT_LOADED
-        number = compact_number(ondernemingsnummer or "")
+        number = compact(ondernemingsnummer or "")
         if number is not None and number not in self._entries:
             self.preload([number])
         return KboCheck(loaded=True, entry=self._entries.get(number),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import layout
+from .ondernemingsnummer import display
 
 SNAPSHOT_FULL = ("30-04-2026", "01-05-2026 06:12:41", "150")
 SNAPSHOT_UPDATE = ("31-05-2026", "01-06-2026 06:09:03", "151")
@@ -194,11 +195,11 @@ def _header(name: str) -> str:
 def _enterprise_line(e: SyntheticEnterprise) -> str:
     kind = layout.TYPE_LEGAL_PERSON if e.rechtspersoon else layout.TYPE_NATURAL_PERSON
     form = _q(e.rechtsvorm_code) if e.rechtsvorm_code else ""
-    return f'"{layout.format_number(e.nummer)}","{e.status}","000","{kind}",{form},,{e.startdatum}\n'
+    return f'"{display(e.nummer)}","{e.status}","000","{kind}",{form},,{e.startdatum}\n'
 
 
 def _denomination_lines(e: SyntheticEnterprise) -> str:
-    number = layout.format_number(e.nummer)
+    number = display(e.nummer)
     lines = []
     if e.naam_nl:
         lines.append(f'"{number}","2","001",{_q(e.naam_nl)}\n')
@@ -215,7 +216,7 @@ def _address_lines(e: SyntheticEnterprise) -> str:
     if not e.heeft_adres:
         return ""
     country = f"{_q(e.land_nl)},{_q(e.land_fr)}" if e.land_nl else ","
-    return (f'"{layout.format_number(e.nummer)}","REGO",{country},"{e.postcode}",{_q(e.gemeente_nl)},'
+    return (f'"{display(e.nummer)}","REGO",{country},"{e.postcode}",{_q(e.gemeente_nl)},'
             f'{_q(e.gemeente_fr)},{_q(e.straat_nl)},{_q(e.straat_fr)},"{e.huisnummer}",{_q(e.bus)},"",\n')
 
 
@@ -303,7 +304,7 @@ def _write_update(folder: Path, aantal: int, seed: int) -> None:
             inserts.write(_header(table))
 
         def delete(table, e):
-            files[layout.delete_file(table)].write(f'"{layout.format_number(e.nummer)}"\n')
+            files[layout.delete_file(table)].write(f'"{display(e.nummer)}"\n')
 
         for change in synthetic_changes(aantal, seed=seed):
             old, new = change.oud, change.nieuw

@@ -1,31 +1,21 @@
 """The lookup the interest form asks while an enterprise number is typed (JSON)."""
-from collections.abc import Callable
-
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
+from portaal import extensions
 from portaal.ratelimits import seconds_to_wait
 
-from .layout import format_number
-from .selectors import compact_number, kbo_lookup
-
-# What other apps add to every answer of the lookup, from the number (10 digits, or None when
-# it cannot be one): registraties says whether it already registered in the current round.
-# Registered in their AppConfig.ready(); the register itself knows no other app.
-LookupContribution = Callable[[str | None], dict]
-_contributions: list[LookupContribution] = []
-
-
-def contribute_lookup_answer(contribution: LookupContribution) -> None:
-    if contribution not in _contributions:
-        _contributions.append(contribution)
+from .ondernemingsnummer import compact, display
+from .selectors import kbo_lookup
 
 
 def _contributed(nummer: str) -> dict:
-    number = compact_number(nummer or "")
+    """What other apps add to every answer (portaal/extensions.py: KBO_LOOKUP_ANSWERS); the
+    register itself knows no other app."""
+    number = compact(nummer or "")
     answer = {}
-    for contribution in _contributions:
+    for contribution in extensions.items(extensions.KBO_LOOKUP_ANSWERS):
         answer.update(contribution(number))
     return answer
 
@@ -54,7 +44,7 @@ def kbo_lookup_json(request, nummer: str):
     else:
         response = JsonResponse({
             "gevonden": True,
-            "ondernemingsnummer": format_number(entry.ondernemingsnummer),
+            "ondernemingsnummer": display(entry.ondernemingsnummer),
             "naam": entry.naam,
             "straat": entry.straat,
             "postcode": entry.postcode,

@@ -8,10 +8,12 @@ class PartnerschappenConfig(AppConfig):
 
     def ready(self):
         from berichten import rendering
-        from registraties.excel.columns import contribute_column
-        from registraties.views import EditPageSection, contribute_edit_page_section
+        from portaal import extensions
 
         from . import mails
+        from .admin.actions import toevoegen_aan_partnerschap
+        from .admin.overview import partnership_charts
+        from .admin.registratie_panel import memberships_panel
         from .excel import PARTNERSHIPS_COLUMN
         from .privacy import declare_personal_data
         from .selectors import edit_page_conversations
@@ -22,8 +24,17 @@ class PartnerschappenConfig(AppConfig):
         # The worker writes the conversation mails and their calendar entries when it sends them.
         rendering.register(mails.KINDS, mails.render)
 
-        # The registration sheet shows each organisation's partnerships.
-        contribute_column(PARTNERSHIPS_COLUMN)
-        # The edit-link page lists the conversations the organisation is invited to.
-        contribute_edit_page_section(EditPageSection(
+        # What partnerships add to the registration pages (portaal/extensions.py):
+        # the batch action "add to a partnership" on the list,
+        extensions.register(extensions.REGISTRATIE_ACTIONS, toevoegen_aan_partnerschap)
+        # the partnerships a registration belongs to on its detail page,
+        extensions.register(extensions.REGISTRATIE_PANELS, extensions.Section(
+            template="admin/partnerschappen/registratie_partnerschappen.html",
+            context=memberships_panel))
+        # partnerships per status and answers to invitations on the overview,
+        extensions.register(extensions.OVERVIEW_CHARTS, partnership_charts)
+        # each organisation's partnerships on the registration sheet,
+        extensions.register(extensions.REGISTRATIE_COLUMNS, PARTNERSHIPS_COLUMN)
+        # and the conversations the organisation is invited to on its edit-link page.
+        extensions.register(extensions.EDIT_PAGE_SECTIONS, extensions.Section(
             template="partnerschappen/_wijzigen_gesprekken.html", context=edit_page_conversations))

@@ -2,6 +2,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# A partnership brings organisations around one table: one alone is no partnership.
+MIN_MEMBERS = 2
+
 
 class Basis(models.TextChoices):
     """Why these organisations sit around one table (the call's three bases)."""

@@ -15,8 +15,9 @@ from portaal.excel import (
     TextWidget,
     write_xlsx,
 )
+from portaal.extensions import SheetColumn
 from registraties.constants import Actie, Gewest, Provincie, RegistratieStatus, Thema
-from registraties.excel.columns import ContributedColumn, OndernemingsnummerWidget
+from registraties.excel.columns import OndernemingsnummerWidget
 from registraties.excel.export import PERSONAL_DATA_NOTICE
 
 from .constants import Antwoord, Basis, Deelname, GesprekStatus, LidRol, PartnerschapStatus
@@ -163,5 +164,5 @@ def partnership_names(registratie_ids: list[int]) -> dict[int, str]:
 
 
 # The registration sheet's column, added by PartnerschappenConfig.ready().
-PARTNERSHIPS_COLUMN = ContributedColumn(key="partnerschappen", column_name=_("Partnerschappen"),
-                                        load=partnership_names)
+PARTNERSHIPS_COLUMN = SheetColumn(key="partnerschappen", column_name=_("Partnerschappen"),
+                                  load=partnership_names)

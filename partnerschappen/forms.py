@@ -14,7 +14,7 @@ from portaal.text import TextAnswersMixin
 
 from .calendar import BRUSSELS
 from .constants import PartnerschapStatus
-from .services import MAX_DURATION, MAX_REPORT, MIN_DURATION
+from .gesprekken import MAX_DURATION, MAX_REPORT, MIN_DURATION
 
 # Where a service's error on a model field shows in these forms.
 FIELD_OF = {"begint_op": "datum"}

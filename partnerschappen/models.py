@@ -1,6 +1,6 @@
 """Candidate partnerships of registrations of one round, their members and conversations."""
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +18,7 @@ from .constants import Antwoord, Basis, Deelname, GesprekStatus, LidRol, Partner
 
 class PartnerschapQuerySet(models.QuerySet):
     def active(self) -> "PartnerschapQuerySet":
+        """The partnerships that did not drop out."""
         return self.exclude(status=PartnerschapStatus.AFGEHAAKT)
 
 
@@ -57,6 +58,12 @@ class Partnerschap(models.Model):
         return self.status != PartnerschapStatus.AFGEHAAKT
 
 
+class LidmaatschapQuerySet(models.QuerySet):
+    def in_active_partnership(self) -> "LidmaatschapQuerySet":
+        """Memberships of a partnership that did not drop out (PartnerschapQuerySet.active)."""
+        return self.exclude(partnerschap__status=PartnerschapStatus.AFGEHAAKT)
+
+
 class Lidmaatschap(models.Model):
     partnerschap = models.ForeignKey(Partnerschap, on_delete=models.CASCADE,
                                      related_name="lidmaatschappen",
@@ -74,6 +81,7 @@ class Lidmaatschap(models.Model):
     toegevoegd_op = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = LidmaatschapQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lid")
@@ -98,6 +106,15 @@ class Lidmaatschap(models.Model):
 def new_calendar_uid() -> str:
     """The calendar entry's UID: stable for a conversation, so updates replace the entry."""
     return f"{uuid.uuid4()}@competentiechecks"
+
+
+class GesprekQuerySet(models.QuerySet):
+    def upcoming(self, now: datetime | None = None) -> "GesprekQuerySet":
+        """Planned and not begun yet: it can still change, invite, remind and be answered.
+
+        ``Gesprek.is_upcoming`` asks the same of one conversation already loaded.
+        """
+        return self.filter(status=GesprekStatus.GEPLAND, begint_op__gt=now or timezone.now())
 
 
 class Gesprek(models.Model):
@@ -129,6 +146,7 @@ class Gesprek(models.Model):
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = GesprekQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gesprek")
@@ -148,6 +166,10 @@ class Gesprek(models.Model):
     @property
     def eindigt_op(self):
         return self.begint_op + timedelta(minutes=self.duur_minuten)
+
+    def is_upcoming(self, now: datetime | None = None) -> bool:
+        """GesprekQuerySet.upcoming for this one conversation."""
+        return self.status == GesprekStatus.GEPLAND and (now or timezone.now()) < self.begint_op
 
     @property
     def is_cancelled(self) -> bool:

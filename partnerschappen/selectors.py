@@ -12,8 +12,8 @@ from registraties.models import Registratie
 from verkenning.models import Ronde
 
 from .constants import Antwoord, Deelname, GesprekStatus, PartnerschapStatus
+from .gesprekken import REMINDER_INTERVAL
 from .models import Gesprek, Lidmaatschap, Partnerschap, Uitnodiging
-from .services import REMINDER_INTERVAL, gesprek_is_open
 
 OPEN_ANSWER = "open"  # not answered yet (the chart's and the filter's name for it)
 OPEN_ANSWER_LABEL = _("nog niet geantwoord")
@@ -66,7 +66,7 @@ def partnerschap_conversations(*, partnerschap: Partnerschap,
         by_gesprek[uitnodiging.gesprek_id][uitnodiging.registratie_id] = uitnodiging
     result = []
     for gesprek in gesprekken:
-        is_open = gesprek_is_open(gesprek, now)
+        is_open = gesprek.is_upcoming(now)
         invitations = by_gesprek[gesprek.pk]
         rows, answers = [], Counter()
         for lid in leden:
@@ -86,9 +86,7 @@ def partnerschap_conversations(*, partnerschap: Partnerschap,
 
 
 def next_planned_conversation(*, partnerschap: Partnerschap) -> Gesprek | None:
-    return (partnerschap.gesprekken.filter(status=GesprekStatus.GEPLAND,
-                                           begint_op__gt=timezone.now())
-            .order_by("begint_op", "pk").first())
+    return partnerschap.gesprekken.upcoming().order_by("begint_op", "pk").first()
 
 
 def visible_members(*, gesprek: Gesprek, recipient: Registratie) -> list[dict]:

@@ -1,37 +1,25 @@
-"""Rules and writes on partnerships and their conversations: the one place every entrance uses.
+"""Who is in a partnership: the rules on members and roles, the writes, the warnings.
 
-The admin, the batch action, the suggestions and the public answer page all call these.
+The one place every entrance uses (the admin's members inline, the batch action, the
+suggestions). A new partnership rule goes here; a new conversation step in ``gesprekken.py``.
 """
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portaal.history import set_history_user
 from registraties import review
 from registraties.constants import Actie
 from registraties.models import Registratie
-from registraties.services import new_token, token_hash
 from verkenning.models import Ronde
 
-from . import mails
-from .constants import (
-    Antwoord,
-    Basis,
-    Deelname,
-    GesprekStatus,
-    LidRol,
-    PartnerschapStatus,
-)
-from .models import Gesprek, Lidmaatschap, Partnerschap, Uitnodiging
-
-# A partnership brings organisations around one table: one alone is no partnership.
-MIN_MEMBERS = 2
+from . import gesprekken
+from .constants import MIN_MEMBERS, Basis, LidRol, PartnerschapStatus
+from .models import Lidmaatschap, Partnerschap
 
 MSG_TOO_FEW = _("Een partnerschap heeft minstens %(min)d leden. Voeg leden toe of kies meer "
                 "registraties.")
@@ -42,6 +30,7 @@ MSG_NOT_ELIGIBLE = _("%(naam)s is niet ontvankelijk en kan geen lid worden van e
 MSG_SECOND_REGISSEUR = _("Een partnerschap heeft hoogstens één regisseur. Duid één lid aan als "
                             "regisseur en maak de andere leden partner.")
 MSG_ALREADY_MEMBER = _("%(naam)s is al lid van dit partnerschap.")
+MSG_ONE_ROUND = _("Selecteer registraties van één ronde: een partnerschap hoort bij één ronde.")
 
 WARN_NO_REGISSEUR = _("Nog geen regisseur: duid het lid aan dat de regierol opneemt.")
 WARN_ACTIONS_UNCOVERED = _("Niemand neemt deze acties op: %(acties)s.")
@@ -50,6 +39,8 @@ WARN_TO_REVIEW = _("Nog te beoordelen (ingediend of in behandeling): %(namen)s."
 WARN_REFUSED_SINCE = _("%(naam)s is intussen niet ontvankelijk verklaard: haal dit "
                                     "lid uit het partnerschap.")
 WARN_NO_MEMBERS = _("Dit partnerschap heeft nog geen leden.")
+
+REASON_REMOVED = "Uit het partnerschap gehaald"
 
 
 @dataclass(frozen=True)
@@ -165,18 +156,80 @@ def partnerschap_add_member(
     )
 
 
+@transaction.atomic
 def partnerschap_remove_member(*, partnerschap: Partnerschap, registratie: Registratie,
                                base: str = "", user=None) -> bool:
-    """Remove a member; False when it was not one. Its upcoming invitations are withdrawn."""
-    deleted = 0
-    with transaction.atomic():
-        for lid in partnerschap.lidmaatschappen.filter(registratie=registratie):
-            lid.delete()  # one by one, so the history records who left
-            deleted += 1
-        if deleted:
-            member_removed(partnerschap=partnerschap, registratie_id=registratie.pk, base=base,
-                           user=user)
-    return deleted > 0
+    """Take a member out (the registration stays); False when it was not one.
+
+    The one path for a removal, the members inline's too: the history records who removed
+    it, and its upcoming invitations are withdrawn (a cancellation for its calendar).
+    """
+    lid = (partnerschap.lidmaatschappen.select_for_update()
+           .filter(registratie=registratie).first())
+    if lid is None:
+        return False
+    lid._change_reason = REASON_REMOVED
+    set_history_user(lid, user)
+    lid.delete()
+    gesprekken.uitnodigingen_withdraw(partnerschap=partnerschap, registratie_id=registratie.pk,
+                                      base=base, user=user)
+    return True
+
+
+@dataclass
+class BatchOutcome:
+    """What adding a selection of registrations did: who joined where, who was refused and why."""
+
+    partnerschap: Partnerschap | None  # None: too few qualified, nothing was created
+    added: list[Registratie] = field(default_factory=list)
+    refused: list[tuple[Registratie, ValidationError]] = field(default_factory=list)
+    not_created: ValidationError | None = None  # why no partnership was created
+
+
+def partnerschap_add_registraties(
+    *,
+    registraties: Sequence[Registratie],
+    partnerschap: Partnerschap | None = None,
+    naam: str = "",
+    basis: str = Basis.GELIJKAARDIGE_UITDAGINGEN,
+    user=None,
+) -> BatchOutcome:
+    """Add a selection of registrations to ``partnerschap``, or create one named ``naam`` from it.
+
+    A registration a rule refuses is reported with why; the others join. A new partnership
+    is created only when at least MIN_MEMBERS qualify, else nothing is written. Raises a
+    ValidationError when a new partnership would mix rounds.
+    """
+    outcome = BatchOutcome(partnerschap=partnerschap)
+    if partnerschap is not None:
+        for registratie in registraties:
+            try:
+                partnerschap_add_member(partnerschap=partnerschap, registratie=registratie)
+            except ValidationError as exc:
+                outcome.refused.append((registratie, exc))
+            else:
+                outcome.added.append(registratie)
+        return outcome
+
+    if len({r.ronde_id for r in registraties}) > 1:
+        raise ValidationError(MSG_ONE_ROUND, code="meerdere_rondes")
+    ronde = registraties[0].ronde if registraties else None
+    for registratie in registraties:
+        try:
+            validate_member(ronde=ronde, registratie=registratie)
+        except ValidationError as exc:
+            outcome.refused.append((registratie, exc))
+        else:
+            outcome.added.append(registratie)
+    try:
+        validate_member_count(len(outcome.added))
+    except ValidationError as exc:
+        # No empty or one-member partnership: nobody joins anything.
+        outcome.added, outcome.not_created = [], exc
+        return outcome
+    outcome.partnerschap = partnerschap_create(ronde=ronde, naam=naam.strip(),
+                                               registraties=outcome.added, basis=basis, user=user)
+    return outcome
 
 
 def _names(names: Iterable[str]) -> str:
@@ -195,8 +248,7 @@ def warnings_for_partnerships(partnerschappen: Sequence[Partnerschap]
                        for lid in leden}
     elsewhere: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for registratie_id, partnerschap_id, naam in (
-        Lidmaatschap.objects.filter(registratie_id__in=registratie_pks)
-        .exclude(partnerschap__status=PartnerschapStatus.AFGEHAAKT)
+        Lidmaatschap.objects.filter(registratie_id__in=registratie_pks).in_active_partnership()
         .order_by("partnerschap__naam", "partnerschap_id")
         .values_list("registratie_id", "partnerschap_id", "partnerschap__naam")
     ):
@@ -243,425 +295,3 @@ def partnerschap_warnings(*, partnerschap: Partnerschap) -> list[PartnershipWarn
     return warnings_for_partnerships([partnerschap])[partnerschap.pk]
 
 
-# ----- conversations ------------------------------------------------------------------------
-
-MIN_DURATION, MAX_DURATION = 15, 480
-# A member gets at most one reminder in any 24 hours, however often staff click.
-REMINDER_INTERVAL = timedelta(days=1)
-MAX_REMARK = 2000
-MAX_REPORT = 20000
-
-MSG_IN_PAST = _("Kies een moment in de toekomst: een gesprek plant u vooraf.")
-MSG_PLACE_OR_LINK = _("Vul een plaats of een link voor online deelname in (of allebei).")
-MSG_DURATION = _("Een gesprek duurt tussen %(min)d en %(max)d minuten.")
-MSG_NO_AGENDA = _("Vul de agenda in: de leden lezen ze in hun uitnodiging.")
-MSG_PARTNERSHIP_DROPPED = _("Dit partnerschap is afgehaakt: er kan geen gesprek meer gepland "
-                            "worden.")
-MSG_CONVERSATION_CLOSED = _("Dit gesprek is geannuleerd of al begonnen: er kan niets meer aan "
-                            "gewijzigd of verstuurd worden. Plan zo nodig een nieuw gesprek.")
-MSG_REASON_REQUIRED = _("Geef een reden op. Ze blijft intern en komt in de geschiedenis van het "
-                        "partnerschap.")
-MSG_TOO_FEW_CONFIRMED = _("Een gevormd partnerschap heeft minstens %(min)d leden die niet "
-                          "afhaakten.")
-MSG_NOT_A_CHOICE = _("Kies een van de drie knoppen: ik kom, ik kom niet of ik stel een ander "
-                     "moment voor.")
-MSG_REMARK_REQUIRED = _("Schrijf in het vak 'Opmerking' welk ander moment u voorstelt.")
-MSG_REMARK_TOO_LONG = _("Uw opmerking is te lang: houd ze onder %(max)d tekens.")
-MSG_REPORT_TOO_LONG = _("Het verslag is te lang: houd het onder %(max)d tekens.")
-MSG_ANSWER_CLOSED = _("Het gesprek is begonnen of voorbij: uw antwoord kan niet meer gewijzigd "
-                      "worden.")
-
-REASON_INVITED = "Leden uitgenodigd voor een gesprek"
-REASON_STATUS = "Status gewijzigd: {status}"
-REASON_MEMBER_DROPPED = "Lid afgehaakt"
-REASON_ANSWERED = "Beantwoord door de organisatie via de antwoordlink"
-
-
-def default_agenda(partnerschap: Partnerschap) -> str:
-    """The agenda offered when planning: the partnership's basis and the call's four actions."""
-    basis = partnerschap.basis_andere if partnerschap.basis == Basis.ANDERE and \
-        partnerschap.basis_andere else partnerschap.get_basis_display()
-    actions = "\n".join(f"   - {label}" for _code, label in Actie.choices)
-    return "\n".join([
-        str(_("1. Kennismaking van de organisaties rond de tafel.")),
-        str(_("2. Waarom samen: dit partnerschap is gebundeld op basis van %(basis)s.")
-            % {"basis": basis}),
-        str(_("3. Wie neemt welke van de vier acties uit de oproep op?")),
-        actions,
-        str(_("4. Interesses en verwachtingen van elke organisatie.")),
-        str(_("5. Afspraken en volgende stappen richting de subsidieoproep.")),
-    ])
-
-
-def validate_gesprek(*, begint_op: datetime | None, duur_minuten: int | None, plaats: str,
-                     online_link: str, agenda: str, now: datetime | None = None) -> None:
-    """Every rule on a conversation's practical details, as field errors."""
-    now = now or timezone.now()
-    errors: dict[str, list[ValidationError]] = defaultdict(list)
-    if begint_op is not None and begint_op <= now:
-        errors["begint_op"].append(ValidationError(MSG_IN_PAST, code="verleden"))
-    if duur_minuten is not None and not MIN_DURATION <= duur_minuten <= MAX_DURATION:
-        errors["duur_minuten"].append(ValidationError(
-            MSG_DURATION, code="duur", params={"min": MIN_DURATION, "max": MAX_DURATION}))
-    if not (plaats or "").strip() and not (online_link or "").strip():
-        errors["plaats"].append(ValidationError(MSG_PLACE_OR_LINK, code="plaats_of_link"))
-    if not (agenda or "").strip():
-        errors["agenda"].append(ValidationError(MSG_NO_AGENDA, code="agenda"))
-    if errors:
-        raise ValidationError(dict(errors))
-
-
-def gesprek_is_open(gesprek: Gesprek, now: datetime | None = None) -> bool:
-    """Planned and not yet begun: it can still change, invite, remind and be answered."""
-    return gesprek.status == GesprekStatus.GEPLAND and (now or timezone.now()) < gesprek.begint_op
-
-
-def _require_open(gesprek: Gesprek) -> None:
-    if not gesprek_is_open(gesprek):
-        raise ValidationError(MSG_CONVERSATION_CLOSED, code="gesprek_gesloten")
-
-
-def _visible_members(partnerschap: Partnerschap) -> list[Registratie]:
-    """The members the others read about in a mail or on the answer page: not the dropped ones."""
-    return [lid.registratie for lid in partnerschap.lidmaatschappen
-            .exclude(deelname=Deelname.AFGEHAAKT).select_related("registratie")
-            .order_by("-rol", "registratie__naam", "pk")]
-
-
-def _renew_token(uitnodiging: Uitnodiging) -> str:
-    """A fresh answer link for this invitation; the one of an earlier mail stops working."""
-    token, hashed = new_token()
-    uitnodiging.token_hash = hashed
-    Uitnodiging.objects.filter(pk=uitnodiging.pk).update(token_hash=hashed)
-    return token
-
-
-def _set_user(obj, user) -> None:
-    if user is not None and getattr(user, "is_authenticated", False):
-        obj._history_user = user
-
-
-@transaction.atomic
-def gesprek_plan(*, partnerschap: Partnerschap, begint_op: datetime, duur_minuten: int,
-                 plaats: str = "", online_link: str = "", agenda: str = "",
-                 user=None) -> Gesprek:
-    """A new planned conversation of ``partnerschap``; nobody is invited yet."""
-    partnerschap = Partnerschap.objects.select_for_update().get(pk=partnerschap.pk)
-    if partnerschap.status == PartnerschapStatus.AFGEHAAKT:
-        raise ValidationError(MSG_PARTNERSHIP_DROPPED, code="afgehaakt")
-    agenda = agenda if agenda.strip() else default_agenda(partnerschap)
-    validate_gesprek(begint_op=begint_op, duur_minuten=duur_minuten, plaats=plaats,
-                     online_link=online_link, agenda=agenda)
-    gesprek = Gesprek(partnerschap=partnerschap, begint_op=begint_op, duur_minuten=duur_minuten,
-                      plaats=plaats.strip(), online_link=online_link.strip(), agenda=agenda,
-                      aangemaakt_door=user if user is not None and user.is_authenticated
-                      else None)
-    _set_user(gesprek, user)
-    gesprek.save()
-    return gesprek
-
-
-def _active_invitations(gesprek: Gesprek) -> list[Uitnodiging]:
-    return list(gesprek.uitnodigingen.filter(ingetrokken=False).select_related("registratie")
-                .order_by("pk"))
-
-
-@transaction.atomic
-def gesprek_update(*, gesprek: Gesprek, begint_op: datetime, duur_minuten: int, plaats: str = "",
-                   online_link: str = "", agenda: str, base: str = "",
-                   user=None) -> tuple[bool, int]:
-    """Change a planned conversation; everyone already invited gets the update.
-
-    A new moment clears the answers given for the old one (history keeps them), so the
-    members say again whether they come. Returns (anything changed, updates queued).
-    """
-    gesprek = Gesprek.objects.select_for_update().select_related("partnerschap").get(pk=gesprek.pk)
-    _require_open(gesprek)
-    validate_gesprek(begint_op=begint_op, duur_minuten=duur_minuten, plaats=plaats,
-                     online_link=online_link, agenda=agenda)
-    new = {"begint_op": begint_op, "duur_minuten": duur_minuten, "plaats": plaats.strip(),
-           "online_link": online_link.strip(), "agenda": agenda}
-    changed = [name for name, value in new.items() if getattr(gesprek, name) != value]
-    if not changed:
-        return False, 0
-    for name, value in new.items():
-        setattr(gesprek, name, value)
-    invitations = _active_invitations(gesprek)
-    if invitations:
-        gesprek.volgnummer += 1
-    _set_user(gesprek, user)
-    gesprek.save()
-    moved = {"begint_op", "duur_minuten"} & set(changed)
-    members = _visible_members(gesprek.partnerschap)
-    for uitnodiging in invitations:
-        if moved and uitnodiging.antwoord:
-            uitnodiging.antwoord, uitnodiging.beantwoord_op = "", None
-            _set_user(uitnodiging, user)
-            uitnodiging._change_reason = "Antwoord gewist: het moment van het gesprek veranderde"
-            uitnodiging.save(update_fields=["antwoord", "beantwoord_op"])
-        token = _renew_token(uitnodiging)
-        mails.conversation_mail(kind=mails.UPDATE, uitnodiging=uitnodiging, gesprek=gesprek,
-                                members=members, token=token, base=base)
-    return True, len(invitations)
-
-
-@transaction.atomic
-def gesprek_invite(*, gesprek: Gesprek, base: str = "", user=None) -> list[Uitnodiging]:
-    """Invite every active member not invited yet: one click for all, and again for newcomers.
-
-    Each gets a personal answer link (only its hash is stored) and the calendar entry. The
-    partnership moves from 'voorstel' to 'in gesprek'. Returns the new invitations.
-    """
-    gesprek = Gesprek.objects.select_for_update().select_related("partnerschap").get(pk=gesprek.pk)
-    _require_open(gesprek)
-    partnerschap = Partnerschap.objects.select_for_update().get(pk=gesprek.partnerschap_id)
-    if partnerschap.status == PartnerschapStatus.AFGEHAAKT:
-        raise ValidationError(MSG_PARTNERSHIP_DROPPED, code="afgehaakt")
-    existing = {u.registratie_id: u for u in gesprek.uitnodigingen.all()}
-    members = _visible_members(partnerschap)
-    now = timezone.now()
-    invited = []
-    for registratie in members:
-        uitnodiging = existing.get(registratie.pk)
-        if uitnodiging is not None and not uitnodiging.ingetrokken:
-            continue
-        if uitnodiging is None:
-            uitnodiging = Uitnodiging(gesprek=gesprek, registratie=registratie, uitgenodigd_op=now)
-        else:  # invited before, withdrawn when it left, back now
-            uitnodiging.ingetrokken, uitnodiging.antwoord, uitnodiging.opmerking = False, "", ""
-            uitnodiging.beantwoord_op, uitnodiging.uitgenodigd_op = None, now
-        token, uitnodiging.token_hash = new_token()
-        _set_user(uitnodiging, user)
-        uitnodiging.save()
-        uitnodiging.registratie = registratie
-        mails.conversation_mail(kind=mails.INVITATION, uitnodiging=uitnodiging, gesprek=gesprek,
-                                members=members, token=token, base=base)
-        invited.append(uitnodiging)
-    if invited and partnerschap.status == PartnerschapStatus.VOORSTEL:
-        partnerschap.status = PartnerschapStatus.IN_GESPREK
-        partnerschap._change_reason = REASON_INVITED
-        _set_user(partnerschap, user)
-        partnerschap.save(update_fields=["status", "gewijzigd_op"])
-    return invited
-
-
-def _withdraw(uitnodigingen: Iterable[Uitnodiging], *, gesprek: Gesprek, base: str, user,
-              cancel_all: bool) -> int:
-    sent = 0
-    for uitnodiging in uitnodigingen:
-        mails.conversation_mail(kind=mails.CANCELLATION, uitnodiging=uitnodiging,
-                                gesprek=gesprek, members=[], base=base)
-        if not cancel_all:
-            uitnodiging.ingetrokken = True
-            uitnodiging.token_hash = None
-            _set_user(uitnodiging, user)
-            uitnodiging._change_reason = "Uitnodiging ingetrokken: het lid haakte af"
-            uitnodiging.save(update_fields=["ingetrokken", "token_hash"])
-        sent += 1
-    return sent
-
-
-@transaction.atomic
-def gesprek_cancel(*, gesprek: Gesprek, base: str = "", user=None) -> int:
-    """Cancel a planned conversation; every invited member gets a cancellation for its calendar."""
-    gesprek = Gesprek.objects.select_for_update().select_related("partnerschap").get(pk=gesprek.pk)
-    _require_open(gesprek)
-    invitations = _active_invitations(gesprek)
-    gesprek.status = GesprekStatus.GEANNULEERD
-    gesprek.volgnummer += 1
-    _set_user(gesprek, user)
-    gesprek.save()
-    return _withdraw(invitations, gesprek=gesprek, base=base, user=user, cancel_all=True)
-
-
-def _withdraw_member(*, partnerschap: Partnerschap, registratie_id: int, base: str, user) -> int:
-    """Take a member out of the upcoming conversations it was invited to (it left or dropped)."""
-    sent = 0
-    upcoming = (Gesprek.objects.select_for_update()
-                .filter(partnerschap=partnerschap, status=GesprekStatus.GEPLAND,
-                        begint_op__gt=timezone.now()))
-    for gesprek in upcoming:
-        invitations = list(gesprek.uitnodigingen.filter(registratie_id=registratie_id,
-                                                        ingetrokken=False)
-                           .select_related("registratie"))
-        if invitations:
-            # Only this member's entry is cancelled: its SEQUENCE must still beat the last one.
-            gesprek.volgnummer += 1
-            Gesprek.objects.filter(pk=gesprek.pk).update(volgnummer=gesprek.volgnummer)
-            sent += _withdraw(invitations, gesprek=gesprek, base=base, user=user, cancel_all=False)
-    return sent
-
-
-def uitnodiging_remind(*, uitnodiging: Uitnodiging, base: str = "", now=None) -> bool:
-    """Remind a member who has not answered; False when it answered or was reminded < a day ago.
-
-    One conditional UPDATE claims the reminder, so two clicks (or two staff members at
-    once) send one mail, on SQLite and PostgreSQL alike.
-    """
-    now = now or timezone.now()
-    gesprek = Gesprek.objects.select_related("partnerschap").get(pk=uitnodiging.gesprek_id)
-    if not gesprek_is_open(gesprek, now):
-        return False
-    with transaction.atomic():
-        claimed = (Uitnodiging.objects
-                   .filter(pk=uitnodiging.pk, antwoord="", ingetrokken=False)
-                   .filter(Q(laatste_herinnering_op__isnull=True)
-                           | Q(laatste_herinnering_op__lte=now - REMINDER_INTERVAL))
-                   .update(laatste_herinnering_op=now))
-        if not claimed:
-            return False
-        fresh = Uitnodiging.objects.select_related("registratie").get(pk=uitnodiging.pk)
-        token = _renew_token(fresh)
-        mails.conversation_mail(kind=mails.REMINDER, uitnodiging=fresh, gesprek=gesprek,
-                                members=_visible_members(gesprek.partnerschap), token=token,
-                                base=base)
-    return True
-
-
-def gesprek_remind(*, gesprek: Gesprek, base: str = "", uitnodigingen=None) -> tuple[int, int]:
-    """Remind the members of ``gesprek`` who have not answered (or only ``uitnodigingen``).
-
-    Returns (reminded, skipped because reminded in the last 24 hours or answered meanwhile).
-    """
-    _require_open(gesprek)
-    rows = list(uitnodigingen if uitnodigingen is not None else
-                gesprek.uitnodigingen.filter(antwoord="", ingetrokken=False))
-    sent = sum(1 for u in rows if uitnodiging_remind(uitnodiging=u, base=base))
-    return sent, len(rows) - sent
-
-
-def gesprek_save_report(*, gesprek: Gesprek, verslag: str, user=None) -> Gesprek:
-    """The internal report of the conversation (never shown to the members)."""
-    if len(verslag) > MAX_REPORT:
-        raise ValidationError({"verslag": ValidationError(MSG_REPORT_TOO_LONG, code="te_lang",
-                                                          params={"max": MAX_REPORT})})
-    gesprek.verslag = verslag
-    _set_user(gesprek, user)
-    gesprek.save(update_fields=["verslag", "gewijzigd_op"])
-    return gesprek
-
-
-# ----- the answer link ------------------------------------------------------------------------
-
-class LinkState:
-    OPEN = "open"            # the member can answer and change the answer
-    BEGONNEN = "begonnen"    # the conversation runs: the answer shows, nothing changes
-    VERLOPEN = "verlopen"    # after the conversation: the link is dead
-    GEANNULEERD = "geannuleerd"
-
-
-def uitnodiging_for_token(token: str) -> Uitnodiging | None:
-    """The invitation of an answer link, or None (unknown, replaced by a newer mail, withdrawn)."""
-    if not token or len(token) > 100:
-        return None
-    return (Uitnodiging.objects.select_related("gesprek__partnerschap", "registratie")
-            .filter(token_hash=token_hash(token), ingetrokken=False).first())
-
-
-def answer_link_state(uitnodiging: Uitnodiging, now: datetime | None = None) -> str:
-    gesprek, now = uitnodiging.gesprek, now or timezone.now()
-    if gesprek.status == GesprekStatus.GEANNULEERD:
-        return LinkState.GEANNULEERD
-    if now < gesprek.begint_op:
-        return LinkState.OPEN
-    if now < gesprek.eindigt_op:
-        return LinkState.BEGONNEN
-    return LinkState.VERLOPEN
-
-
-def validate_answer(*, antwoord: str, opmerking: str) -> None:
-    if antwoord not in Antwoord.values:
-        raise ValidationError({"antwoord": ValidationError(MSG_NOT_A_CHOICE, code="keuze")})
-    if len(opmerking) > MAX_REMARK:
-        raise ValidationError({"opmerking": ValidationError(
-            MSG_REMARK_TOO_LONG, code="te_lang", params={"max": MAX_REMARK})})
-    if antwoord == Antwoord.ANDER_MOMENT and not opmerking.strip():
-        raise ValidationError({"opmerking": ValidationError(MSG_REMARK_REQUIRED,
-                                                            code="moment_ontbreekt")})
-
-
-def uitnodiging_answer(*, uitnodiging: Uitnodiging, antwoord: str, opmerking: str = "",
-                       now: datetime | None = None) -> Uitnodiging:
-    """Store a member's answer (again), until the conversation begins."""
-    validate_answer(antwoord=antwoord, opmerking=opmerking)
-    with transaction.atomic():
-        fresh = (Uitnodiging.objects.select_for_update().select_related("gesprek")
-                 .get(pk=uitnodiging.pk))
-        if fresh.ingetrokken or answer_link_state(fresh, now) != LinkState.OPEN:
-            raise ValidationError(MSG_ANSWER_CLOSED, code="gesloten")
-        fresh.antwoord, fresh.opmerking = antwoord, opmerking.strip()
-        fresh.beantwoord_op = now or timezone.now()
-        fresh._change_reason = REASON_ANSWERED
-        fresh.save(update_fields=["antwoord", "opmerking", "beantwoord_op"])
-    return fresh
-
-
-# ----- forming or dropping the partnership ---------------------------------------------------
-
-def _require_reason(reden: str) -> str:
-    reden = (reden or "").strip()
-    if not reden:
-        raise ValidationError({"reden": ValidationError(MSG_REASON_REQUIRED, code="reden")})
-    return reden
-
-
-@transaction.atomic
-def partnerschap_form(*, partnerschap: Partnerschap, reden: str, user=None) -> Partnerschap:
-    """After the conversation: the partnership is formed; the members still in it are confirmed."""
-    reden = _require_reason(reden)
-    partnerschap = Partnerschap.objects.select_for_update().get(pk=partnerschap.pk)
-    staying = list(partnerschap.lidmaatschappen.exclude(deelname=Deelname.AFGEHAAKT))
-    if len(staying) < MIN_MEMBERS:
-        raise ValidationError(MSG_TOO_FEW_CONFIRMED, code="te_weinig_leden",
-                              params={"min": MIN_MEMBERS})
-    for lid in staying:
-        if lid.deelname != Deelname.BEVESTIGD:
-            lid.deelname = Deelname.BEVESTIGD
-            _set_user(lid, user)
-            lid._change_reason = REASON_STATUS.format(status=PartnerschapStatus.GEVORMD.label)
-            lid.save(update_fields=["deelname"])
-    return _set_status(partnerschap, PartnerschapStatus.GEVORMD, reden, user)
-
-
-def _set_status(partnerschap: Partnerschap, status: str, reden: str, user) -> Partnerschap:
-    partnerschap.status, partnerschap.status_reden = status, reden
-    partnerschap._change_reason = REASON_STATUS.format(status=PartnerschapStatus(status).label)
-    _set_user(partnerschap, user)
-    partnerschap.save(update_fields=["status", "status_reden", "gewijzigd_op"])
-    return partnerschap
-
-
-@transaction.atomic
-def partnerschap_drop(*, partnerschap: Partnerschap, reden: str, base: str = "",
-                      user=None) -> Partnerschap:
-    """The whole partnership drops out; its upcoming conversations are cancelled."""
-    reden = _require_reason(reden)
-    partnerschap = Partnerschap.objects.select_for_update().get(pk=partnerschap.pk)
-    for gesprek in partnerschap.gesprekken.filter(status=GesprekStatus.GEPLAND,
-                                                  begint_op__gt=timezone.now()):
-        gesprek_cancel(gesprek=gesprek, base=base, user=user)
-    return _set_status(partnerschap, PartnerschapStatus.AFGEHAAKT, reden, user)
-
-
-@transaction.atomic
-def lidmaatschap_drop(*, lidmaatschap: Lidmaatschap, reden: str, base: str = "",
-                      user=None) -> Lidmaatschap:
-    """One member drops out (it stays listed, marked); its upcoming invitations are withdrawn."""
-    reden = _require_reason(reden)
-    lid = Lidmaatschap.objects.select_for_update().select_related("partnerschap").get(
-        pk=lidmaatschap.pk)
-    lid.deelname, lid.deelname_reden = Deelname.AFGEHAAKT, reden
-    lid._change_reason = REASON_MEMBER_DROPPED
-    _set_user(lid, user)
-    lid.save(update_fields=["deelname", "deelname_reden"])
-    _withdraw_member(partnerschap=lid.partnerschap, registratie_id=lid.registratie_id, base=base,
-                     user=user)
-    return lid
-
-
-def member_removed(*, partnerschap: Partnerschap, registratie_id: int, base: str = "",
-                   user=None) -> int:
-    """A member was taken out of the partnership: withdraw its upcoming invitations."""
-    with transaction.atomic():
-        return _withdraw_member(partnerschap=partnerschap, registratie_id=registratie_id,
-                                base=base, user=user)

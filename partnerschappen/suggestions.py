@@ -27,7 +27,7 @@ from registraties.constants import Actie, Thema, Vaardigheid
 from registraties.models import Registratie
 from verkenning.models import Ronde
 
-from .constants import Basis, PartnerschapStatus
+from .constants import Basis
 from .models import Lidmaatschap
 
 MIN_SIZE = 3
@@ -555,8 +555,7 @@ PROFILE_FIELDS = ("pk", "ronde_id", "naam", "referentie", "status", "themas", "v
 
 def candidates(ronde: Ronde):
     """The round's eligible registrations that are not in an active partnership yet."""
-    in_active = Lidmaatschap.objects.exclude(partnerschap__status=PartnerschapStatus.AFGEHAAKT).values(
-        "registratie_id")
+    in_active = Lidmaatschap.objects.in_active_partnership().values("registratie_id")
     return (review.eligible(Registratie.objects.filter(ronde=ronde)).exclude(pk__in=in_active)
             .only(*[f for f in PROFILE_FIELDS if f != "pk"]).order_by("pk"))
 

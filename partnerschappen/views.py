@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from . import mails, selectors, services
+from . import gesprekken, mails, selectors
 from .forms import AntwoordForm, add_service_errors
 
 MSG_SAVED = _("Bedankt, uw antwoord is bewaard. U kunt het hier wijzigen tot het gesprek begint.")
@@ -21,11 +21,11 @@ class AntwoordView(View):
     template_name = "partnerschappen/antwoord.html"
 
     def dispatch(self, request, token, *args, **kwargs):
-        self.uitnodiging = services.uitnodiging_for_token(token)
+        self.uitnodiging = gesprekken.uitnodiging_for_token(token)
         if self.uitnodiging is None:
             raise Http404(_("Deze antwoordlink is ongeldig of werd vervangen door een nieuwere."))
-        self.state = services.answer_link_state(self.uitnodiging)
-        if self.state in (services.LinkState.VERLOPEN, services.LinkState.GEANNULEERD):
+        self.state = gesprekken.answer_link_state(self.uitnodiging)
+        if self.state in (gesprekken.LinkState.VERLOPEN, gesprekken.LinkState.GEANNULEERD):
             return render(request, "partnerschappen/antwoord_verlopen.html",
                           {"state": self.state, "gesprek": self.uitnodiging.gesprek},
                           status=410)
@@ -38,7 +38,7 @@ class AntwoordView(View):
             "partnerschap": gesprek.partnerschap, "moment": mails.moment_text(gesprek),
             "others": selectors.visible_members(gesprek=gesprek,
                                                 recipient=self.uitnodiging.registratie),
-            "can_answer": self.state == services.LinkState.OPEN,
+            "can_answer": self.state == gesprekken.LinkState.OPEN,
         }, status=status)
 
     def get(self, request):
@@ -46,13 +46,13 @@ class AntwoordView(View):
 
     def post(self, request):
         form = AntwoordForm(request.POST)
-        if self.state != services.LinkState.OPEN:
+        if self.state != gesprekken.LinkState.OPEN:
             form.is_valid()
-            form.add_error(None, services.MSG_ANSWER_CLOSED)
+            form.add_error(None, gesprekken.MSG_ANSWER_CLOSED)
             return self._render(form, status=409)
         if form.is_valid():
             try:
-                services.uitnodiging_answer(uitnodiging=self.uitnodiging,
+                gesprekken.uitnodiging_answer(uitnodiging=self.uitnodiging,
                                             antwoord=form.cleaned_data["antwoord"],
                                             opmerking=form.cleaned_data["opmerking"])
             except ValidationError as exc:

@@ -34,3 +34,11 @@ class DatabaseCache(DjangoDatabaseCache):
                 cursor.execute(f"UPDATE {table} SET value = %s WHERE cache_key = %s",  # noqa: S608
                                [pickled, made_key])
         return new_value
+
+
+def create_cache_table(sender, using="default", **kwargs) -> None:
+    """post_migrate receiver: the database cache's table (settings.CACHES without REDIS_URL),
+    made by every migrate; a table that exists is left as it is."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

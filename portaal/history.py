@@ -12,6 +12,12 @@ HIDDEN_FIELDS = {"gewijzigd_op", "aangemaakt_op", "volgnummer", "laatste_volgnum
 EMPTY = "–"
 
 
+def set_history_user(obj, user) -> None:
+    """Record ``user`` as the author of ``obj``'s next history row (outside a request too)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        obj._history_user = user
+
+
 def user_display(user) -> str:
     """A staff member as colleagues know them: full name, else the username."""
     return user.get_full_name() or user.get_username()

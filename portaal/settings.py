@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "two_factor",
+    "medewerkers",
     "verkenning",
     "kbo",
     "berichten",
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portaal.context_processors.contact",
             ],
         },
     },
@@ -191,12 +193,13 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get(
-    "DEFAULT_FROM_EMAIL", "ESF&DO competentiechecks <competentiechecks@esf-agentschap.be>"
-)
+# The address the public is told to write to (pages, error pages, refusals, mails): read from
+# here everywhere, templates through portaal.context_processors.contact.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "competentiechecks@esf-agentschap.be")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"ESF&DO competentiechecks <{CONTACT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Mailbox of ESF&DO that is told about every new registration.
-ESFDO_MAILBOX = os.environ.get("ESFDO_MAILBOX", "competentiechecks@esf-agentschap.be")
+ESFDO_MAILBOX = os.environ.get("ESFDO_MAILBOX", CONTACT_EMAIL)
 # Every mail is a row (berichten.Bericht) sent by the worker. When the mail server fails, the
 # worker tries again after these many seconds, one wait per retry; then the mail has failed.
 BERICHTEN_WACHTTIJDEN = [int(seconds) for seconds in env_list(

@@ -14,7 +14,8 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-CONTACT_EMAIL = "competentiechecks@esf-agentschap.be"
+from .context_processors import contact_context
+
 # How long a visitor is asked to wait when the database is unreachable.
 OUTAGE_RETRY_SECONDS = 120
 
@@ -56,8 +57,7 @@ def is_staff_path(path: str) -> bool:
 
 def error_page(template: str, *, status: int, context: dict | None = None,
                retry_after: int | None = None) -> HttpResponse:
-    response = HttpResponse(loader.render_to_string(template, {"contact": CONTACT_EMAIL,
-                                                               **(context or {})}),
+    response = HttpResponse(loader.render_to_string(template, {**contact_context(), **(context or {})}),
                             status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)

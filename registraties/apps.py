@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,12 +8,11 @@ class RegistratiesConfig(AppConfig):
 
     def ready(self):
         from berichten import rendering, worker
-        from kbo.views import contribute_lookup_answer
+        from portaal import extensions
 
         from . import mails
         from .excel.tasks import importbestanden_recover
         from .personal_data import declare_registraties
-        from .roles import sync_roles_after_migrate
         from .selectors import number_registered_now
 
         # What erasure and retention wipe in this app's models.
@@ -23,20 +21,7 @@ class RegistratiesConfig(AppConfig):
         # The worker writes these mails when it sends them.
         rendering.register(mails.KINDS, mails.render)
         # The form's KBO lookup also says whether the number already registered.
-        contribute_lookup_answer(number_registered_now)
+        extensions.register(extensions.KBO_LOOKUP_ANSWERS, number_registered_now)
         # Every worker's sweep runs the Excel previews and imports that wait too long.
         worker.register_recovery("excel-import", importbestanden_recover)
 
-        # Not limited to this app as sender: partnerships migrate later and their
-        # permissions must reach the coordinator role too.
-        post_migrate.connect(sync_roles_after_migrate,
-                             dispatch_uid="registraties_sync_roles")
-        post_migrate.connect(create_cache_table, dispatch_uid="registraties_cache_table")
-
-
-def create_cache_table(sender, using="default", **kwargs) -> None:
-    """The database cache's table (settings.CACHES without REDIS_URL), made by every migrate."""
-    if sender.label == "registraties":
-        from django.core.management import call_command
-
-        call_command("createcachetable", database=using, verbosity=0)

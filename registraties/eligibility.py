@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kbo.selectors import KboCheck
@@ -121,10 +122,6 @@ def kept_flags(flags) -> list[str]:
     return [flag for flag in flags or () if flag in SUBMISSION_FLAGS or flag in JUDGEMENT_FLAGS]
 
 
-def judgement_flags(flags) -> list[str]:
-    return [flag for flag in flags or () if flag in JUDGEMENT_FLAGS]
-
-
 def review_flags(
     *,
     postcode: int | None,
@@ -156,7 +153,6 @@ def review_flags(
 # personality and the registered office; without, they run on what was typed, and staff see
 # that nothing was verified.
 
-CONTACT = "competentiechecks@esf-agentschap.be"
 MSG_KBO_ONBEKEND = _(
     "Dit ondernemingsnummer staat niet in de Kruispuntbank van Ondernemingen (KBO). Kijk het "
     "nummer na, bijvoorbeeld op uw statuten of op kbopub.economie.fgov.be. Is uw organisatie "
@@ -231,7 +227,7 @@ def register_verdict(*, check: KboCheck, postcode: int | None, rechtsvorm: str |
     if not check.loaded:
         return RegisterVerdict(controle=KboControle.NIET_GEVERIFIEERD, rechtsvorm=rechtsvorm,
                                postcode=postcode)
-    entry, params = check.entry, {"contact": CONTACT}
+    entry, params = check.entry, {"contact": settings.CONTACT_EMAIL}
     refused = None
     if entry is None:
         refused = (KboBevinding.ONBEKEND, MSG_KBO_ONBEKEND)

@@ -5,6 +5,7 @@ import threading
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
@@ -12,10 +13,11 @@ from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kbo import ondernemingsnummer
 from kbo.selectors import NOT_LOADED, KboCheck, KboLookup, kbo_check
 from portaal.text import TextAnswersMixin
 
-from . import eligibility, ondernemingsnummer
+from . import eligibility
 from .constants import Rechtsvorm, Thema, TypeOrganisatie, Vlag
 from .eligibility import Outcome, Path
 from .models import REGISTER_FIELDS, Registratie
@@ -60,7 +62,7 @@ CONTROL_CHARACTERS_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 MSG_HONEYPOT = _(
     "Uw formulier kon niet verwerkt worden: het verborgen veld 'Faxnummer' is ingevuld, "
     "misschien door uw browser. Maak het leeg en verstuur opnieuw, of mail naar "
-    "competentiechecks@esf-agentschap.be."
+    "%(contact)s."
 )
 MSG_ALTCHA_INVALID = _(
     "De spamcontrole van dit formulier klopt niet of is verlopen. Laad de pagina opnieuw "
@@ -179,7 +181,8 @@ class RegistratieForm(TextAnswersMixin, forms.ModelForm):
         error_messages = {"contact_email": {"invalid": MSG_EMAIL}}
 
     # The path the answers come in by (eligibility.TABLE): given by each caller; a subclass
-    # that serves one path only says so here.
+    # that serves one path only says so here. The form has no mode of its own: which rules
+    # refuse, flag or stay silent is the table's answer for this path, nothing else.
     path: Path | None = None
 
     def __init__(self, *args, ronde=None, path: Path | None = None,
@@ -188,7 +191,10 @@ class RegistratieForm(TextAnswersMixin, forms.ModelForm):
         _apply_questions_once(type(self))
         super().__init__(*args, **kwargs)
         self.ronde = ronde if ronde is not None else getattr(self.instance, "ronde", None)
-        self.path = path or type(self).path or (Path.EDIT_LINK if self.instance.pk else Path.FORM)
+        self.path = path or type(self).path
+        if self.path is None:
+            raise TypeError(f"{type(self).__name__} needs the path its answers come in by "
+                            "(path=eligibility.Path...)")
         # An import's sources, loaded once for many rows (see ``rebind``): {enterprise
         # number: pk} of the round for the duplicate check, and the register's entries.
         self.known_numbers = known_numbers
@@ -344,14 +350,15 @@ class RegistratieForm(TextAnswersMixin, forms.ModelForm):
             duplicates = duplicates.exclude(pk=self.instance.pk)
         return duplicates.exists()
 
-    # -- import mode: one form validates many rows -------------------------------------------
+    # -- many rows through one form (the import) ---------------------------------------------
 
     def rebind(self, data: dict, instance: Registratie, *, path: Path,
                stored: dict | None = None) -> "RegistratieForm":
         """Validate ``data`` for ``instance`` with this same form object (an import's rows).
 
         Building a form copies and configures its 35 fields; an import of 20,000 rows does
-        that once and re-binds here. Every rule still runs: ``is_valid()`` cleans from scratch.
+        that once and re-binds here. Every rule still runs: ``is_valid()`` cleans from scratch,
+        as ``path`` asks (eligibility.TABLE), the same as a form built for that row alone.
         ``stored``: the stored answers of an existing registration (``stored_answers``).
         """
         self.data, self.files, self.is_bound = data, {}, True
@@ -428,7 +435,8 @@ class PubliekRegistratieForm(RegistratieForm):
         if data.get("faxnummer"):
             # Refused in the open rather than a fake success: a real person whose browser
             # filled the trap learns it, and nothing is saved or mailed for a bot.
-            raise forms.ValidationError(MSG_HONEYPOT, code="honeypot")
+            raise forms.ValidationError(MSG_HONEYPOT, code="honeypot",
+                                        params={"contact": settings.CONTACT_EMAIL})
         if self.errors:
             # The proof of work is spent only on a form that will be saved.
             return data

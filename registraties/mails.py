@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from berichten.services import berichten_queue
+from portaal.context_processors import contact_context
 
 from .constants import RegistratieStatus
 from .models import Registratie, StatusWijziging
@@ -87,7 +88,7 @@ def registratie_notify_status(*, registratie: Registratie, wijziging: StatusWijz
 def render(kind: str, gegevens: dict) -> tuple[str, str]:
     """Text and HTML of a queued mail, as the registration is when the worker sends it."""
     registratie = Registratie.objects.select_related("ronde").get(pk=gegevens["registratie"])
-    context = {**gegevens, "registratie": registratie, "ronde": registratie.ronde}
+    context = {**gegevens, **contact_context(), "registratie": registratie, "ronde": registratie.ronde}
     if kind == BEVESTIGING:
         context["answer_sections"] = registratie_answer_sections(registratie)
     elif kind == STATUS_GEWIJZIGD:

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import eligibility, ondernemingsnummer
+from kbo import ondernemingsnummer
+
+from . import eligibility
 from .constants import (
     Actie,
     Gewest,
@@ -219,18 +221,6 @@ class Registratie(models.Model):
 
     def labels(self, field_name: str) -> list[str]:
         return self._meta.get_field(field_name).labels(getattr(self, field_name))
-
-    @property
-    def themas_labels(self) -> list[str]:
-        return self.labels("themas")
-
-    @property
-    def vaardigheden_labels(self) -> list[str]:
-        return self.labels("vaardigheden")
-
-    @property
-    def rollen_labels(self) -> list[str]:
-        return self.labels("rollen")
 
     @property
     def vlaggen_labels(self) -> list[str]:

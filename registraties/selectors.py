@@ -31,7 +31,7 @@ def registratie_answer_sections(registratie: Registratie) -> list[tuple[str, lis
 
 def number_registered_now(number: str | None) -> dict:
     """Whether an enterprise number already registered in the current round: what the KBO
-    lookup adds to its answer (kbo.views.contribute_lookup_answer). Yes or no, never who."""
+    lookup adds to its answer (portaal/extensions.py: KBO_LOOKUP_ANSWERS). Yes or no, never who."""
     ronde = Ronde.objects.current() if number else None
     registered = ronde is not None and Registratie.objects.filter(
         ronde=ronde, ondernemingsnummer=number).exists()

@@ -1,6 +1,4 @@
 """The public interest form: submit, confirmation, edit by private link and 'link kwijt'."""
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,14 +14,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
+from kbo import ondernemingsnummer
 from kbo.selectors import kbo_check
-from portaal import pagecache
+from portaal import extensions, pagecache
 from portaal.ratelimits import seconds_to_wait
 from portaal.views import too_many_requests_page
 from verkenning.models import Ronde
 from verkenning.views import RondeContextMixin
 
-from . import eligibility, mails, ondernemingsnummer, services, spamcontrole
+from . import eligibility, mails, services, spamcontrole
 from .eligibility import Path
 from .forms import (
     LinkKwijtForm,
@@ -197,25 +196,6 @@ class BevestigingView(TemplateView):
         return context
 
 
-@dataclass(frozen=True)
-class EditPageSection:
-    """A section another app adds to the edit-link page (partnerschappen: its conversations).
-
-    ``context(registratie)`` returns what ``template`` needs; only that registration's data.
-    """
-
-    template: str
-    context: Callable
-
-
-EDIT_PAGE_SECTIONS: list[EditPageSection] = []
-
-
-def contribute_edit_page_section(section: EditPageSection) -> None:
-    if section not in EDIT_PAGE_SECTIONS:
-        EDIT_PAGE_SECTIONS.append(section)
-
-
 @method_decorator(never_cache, name="dispatch")
 class WijzigenView(View):
     template_name = "registraties/wijzigen.html"
@@ -231,7 +211,7 @@ class WijzigenView(View):
 
     def _render(self, form, status=200):
         sections = [{"template": section.template, **section.context(self.registratie)}
-                    for section in EDIT_PAGE_SECTIONS]
+                    for section in extensions.items(extensions.EDIT_PAGE_SECTIONS)]
         # What the rules keep rather than refuse (the register's remarks, a condition to look
         # at): told calmly, never a lock on the organisation's own answers.
         notices = form.notices if form.is_bound else eligibility.judge_stored(

@@ -3,7 +3,6 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F, Q
@@ -42,9 +41,6 @@ class RoundTimes:
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.opent_op <= now <= self.sluit_op
-
-    def is_closed(self, now: datetime | None = None) -> bool:
-        return (now or timezone.now()) > self.sluit_op
 
     def is_upcoming(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) < self.opent_op
@@ -246,12 +242,13 @@ class Ronde(RoundTimes, models.Model):
         taken = set(Ronde.objects.exclude(pk=self.pk)
                     .filter(referentie_prefix__startswith=base)
                     .values_list("referentie_prefix", flat=True))
-        # References stay unique even if a round's prefix was ever changed afterwards.
-        Registratie = apps.get_model("registraties", "Registratie")
+        # References stay unique even if a round's prefix was ever changed afterwards: asked
+        # through the relation registraties declares on a round (as prefix_is_frozen does),
+        # never by looking its model up by name.
         for suffix in ["", *"BCDEFGHIJKLMNOPQRSTUVWXYZ"]:
             candidate = base + suffix
-            if candidate not in taken and not Registratie.objects.filter(
-                    referentie__startswith=f"{candidate}-").exists():
+            if candidate not in taken and not Ronde.objects.filter(
+                    registraties__referentie__startswith=f"{candidate}-").exists():
                 return candidate
         raise ValueError(f"Geen vrije prefix voor {base}")
 

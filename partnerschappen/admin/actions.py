@@ -22,7 +22,6 @@ from .gesprek_views import offer_invitation
 APPLY = "apply"  # set by the action's own page: the form below was filled in
 
 MSG_NOT_CREATED = _("Er werd geen partnerschap aangemaakt: %(reden)s")
-MSG_ONE_ROUND = _("Selecteer registraties van één ronde: een partnerschap hoort bij één ronde.")
 MSG_NO_PERMISSION = _("U hebt geen recht om partnerschappen te maken of te wijzigen.")
 MSG_CHOOSE_ONE = _("Kies een bestaand partnerschap of geef een naam voor een nieuw partnerschap, "
                  "niet allebei.")
@@ -57,10 +56,10 @@ class AddToPartnerschapForm(TextAnswersMixin, forms.Form):
         return data
 
 
-def _refusal_messages(request, refused: list[tuple[str, ValidationError]]) -> None:
-    for naam, exc in refused:
+def _refusal_messages(request, refused) -> None:
+    for registratie, exc in refused:
         messages.error(request, _("%(naam)s niet toegevoegd: %(reden)s") % {
-            "naam": naam, "reden": " ".join(exc.messages)})
+            "naam": registratie.naam, "reden": " ".join(exc.messages)})
 
 
 @admin.action(description=_("Toevoegen aan partnerschap…"), permissions=["change"])
@@ -76,7 +75,7 @@ def toevoegen_aan_partnerschap(modeladmin, request, queryset):
     if not rondes:
         return None
     if len(rondes) != 1:
-        modeladmin.message_user(request, MSG_ONE_ROUND, messages.ERROR)
+        modeladmin.message_user(request, services.MSG_ONE_ROUND, messages.ERROR)
         return None
     ronde = registraties[0].ronde
 
@@ -84,46 +83,27 @@ def toevoegen_aan_partnerschap(modeladmin, request, queryset):
                                  can_add=can_add, can_change=can_change)
     if form.is_bound and form.is_valid():
         existing = form.cleaned_data.get("partnerschap")
-        refused: list[tuple[str, ValidationError]] = []
-        if existing is not None:
-            added_names = []
-            for registratie in registraties:
-                try:
-                    services.partnerschap_add_member(partnerschap=existing, registratie=registratie)
-                    added_names.append(registratie.naam)
-                except ValidationError as exc:
-                    refused.append((registratie.naam, exc))
-            added = len(added_names)
-            partnerschap = existing
-            offer_invitation(request, existing, added_names)
-        else:
-            accepted = []
-            for registratie in registraties:
-                try:
-                    services.validate_member(ronde=ronde, registratie=registratie)
-                    accepted.append(registratie)
-                except ValidationError as exc:
-                    refused.append((registratie.naam, exc))
-            try:
-                services.validate_member_count(len(accepted))
-            except ValidationError as exc:
-                # No empty or one-member partnership: say why and stay on the list.
-                modeladmin.message_user(request, MSG_NOT_CREATED % {"reden": " ".join(exc.messages)},
-                                        messages.ERROR)
-                _refusal_messages(request, refused)
-                return None
-            partnerschap = services.partnerschap_create(
-                ronde=ronde, naam=form.cleaned_data["naam"].strip(), registraties=accepted,
-                basis=form.cleaned_data.get("basis") or Basis.GELIJKAARDIGE_UITDAGINGEN,
-                user=request.user)
-            added = len(accepted)
+        outcome = services.partnerschap_add_registraties(
+            registraties=registraties, partnerschap=existing,
+            naam=form.cleaned_data.get("naam") or "",
+            basis=form.cleaned_data.get("basis") or Basis.GELIJKAARDIGE_UITDAGINGEN,
+            user=request.user)
+        if outcome.partnerschap is None:
+            # No empty or one-member partnership: say why and stay on the list.
+            modeladmin.message_user(request, MSG_NOT_CREATED % {
+                "reden": " ".join(outcome.not_created.messages)}, messages.ERROR)
+            _refusal_messages(request, outcome.refused)
+            return None
+        added = len(outcome.added)
         modeladmin.message_user(request, ngettext(
             "%(count)d registratie toegevoegd aan ‘%(naam)s’.",
             "%(count)d registraties toegevoegd aan ‘%(naam)s’.", added,
-        ) % {"count": added, "naam": partnerschap.naam}, messages.SUCCESS)
-        _refusal_messages(request, refused)
+        ) % {"count": added, "naam": outcome.partnerschap.naam}, messages.SUCCESS)
+        _refusal_messages(request, outcome.refused)
+        if existing is not None:
+            offer_invitation(request, existing, [r.naam for r in outcome.added])
         return HttpResponseRedirect(
-            reverse("admin:partnerschappen_partnerschap_change", args=[partnerschap.pk]))
+            reverse("admin:partnerschappen_partnerschap_change", args=[outcome.partnerschap.pk]))
 
     context = {
         **modeladmin.admin_site.each_context(request),

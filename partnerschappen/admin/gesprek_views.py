@@ -1,7 +1,7 @@
 """Staff pages of a partnership's conversations: plan, change, invite, remind, cancel, report,
 and the partnership's outcome (formed or dropped, per member or whole).
 
-Each page only translates between HTTP and ``services``; planning and everything that mails
+Each page only translates between HTTP and ``gesprekken``; planning and everything that mails
 the members needs ``partnerschappen.plan_gesprek`` (coordinators), reading is for anyone
 who may view the partnership.
 """
@@ -17,7 +17,7 @@ from django.views import View
 
 from registraties.mails import base_url
 
-from .. import services
+from .. import gesprekken
 from ..constants import Deelname, PartnerschapStatus
 from ..forms import AfhakenForm, AfrondenForm, GesprekForm, VerslagForm, add_service_errors
 from ..mails import moment_text
@@ -117,11 +117,11 @@ class GesprekPlanView(GesprekPage):
     def get(self, request):
         self.title = self.get_title()
         if self.gesprek is not None:
-            if not services.gesprek_is_open(self.gesprek):
-                return self.refuse(ValidationError(services.MSG_CONVERSATION_CLOSED))
+            if not self.gesprek.is_upcoming():
+                return self.refuse(ValidationError(gesprekken.MSG_CONVERSATION_CLOSED))
             form = GesprekForm(initial=GesprekForm.initial_for(self.gesprek))
         else:
-            form = GesprekForm(initial={"agenda": services.default_agenda(self.partnerschap),
+            form = GesprekForm(initial={"agenda": gesprekken.default_agenda(self.partnerschap),
                                         "duur_minuten": 90})
         return self.render(form, intro=self.intro(), submit=_("Opslaan"))
 
@@ -133,12 +133,12 @@ class GesprekPlanView(GesprekPage):
                       for name in ("duur_minuten", "plaats", "online_link", "agenda")}
             try:
                 if self.gesprek is None:
-                    gesprek = services.gesprek_plan(partnerschap=self.partnerschap,
+                    gesprek = gesprekken.gesprek_plan(partnerschap=self.partnerschap,
                                                     begint_op=form.begint_op(), user=request.user,
                                                     **values)
                     messages.success(request, MSG_PLANNED % {"moment": moment_text(gesprek)})
                 else:
-                    changed, sent = services.gesprek_update(
+                    changed, sent = gesprekken.gesprek_update(
                         gesprek=self.gesprek, begint_op=form.begint_op(), base=base_url(request),
                         user=request.user, **values)
                     messages.success(request, MSG_UPDATED if changed else MSG_NOTHING_CHANGED)
@@ -167,7 +167,7 @@ class GesprekCancelView(GesprekPage):
 
     def post(self, request):
         try:
-            sent = services.gesprek_cancel(gesprek=self.gesprek, base=base_url(request),
+            sent = gesprekken.gesprek_cancel(gesprek=self.gesprek, base=base_url(request),
                                            user=request.user)
         except ValidationError as exc:
             return self.refuse(exc)
@@ -185,7 +185,7 @@ class GesprekInviteView(GesprekPage):
 
     def post(self, request):
         try:
-            invited = services.gesprek_invite(gesprek=self.gesprek, base=base_url(request),
+            invited = gesprekken.gesprek_invite(gesprek=self.gesprek, base=base_url(request),
                                               user=request.user)
         except ValidationError as exc:
             return self.refuse(exc)
@@ -212,7 +212,7 @@ class GesprekRemindView(GesprekPage):
         if chosen.isdigit():
             only = list(self.gesprek.uitnodigingen.filter(pk=int(chosen)))
         try:
-            sent, skipped = services.gesprek_remind(gesprek=self.gesprek, base=base_url(request),
+            sent, skipped = gesprekken.gesprek_remind(gesprek=self.gesprek, base=base_url(request),
                                                     uitnodigingen=only)
         except ValidationError as exc:
             return self.refuse(exc)
@@ -237,7 +237,7 @@ class GesprekReportView(GesprekPage):
         form = VerslagForm(request.POST)
         if form.is_valid():
             try:
-                services.gesprek_save_report(gesprek=self.gesprek,
+                gesprekken.gesprek_save_report(gesprek=self.gesprek,
                                              verslag=form.cleaned_data["verslag"],
                                              user=request.user)
             except ValidationError as exc:
@@ -265,11 +265,11 @@ class PartnerschapOutcomeView(GesprekPage):
             status, reden = form.cleaned_data["status"], form.cleaned_data["reden"]
             try:
                 if status == PartnerschapStatus.GEVORMD:
-                    services.partnerschap_form(partnerschap=self.partnerschap, reden=reden,
+                    gesprekken.partnerschap_form(partnerschap=self.partnerschap, reden=reden,
                                                user=request.user)
                     messages.success(request, MSG_FORMED % {"naam": self.partnerschap.naam})
                 else:
-                    services.partnerschap_drop(partnerschap=self.partnerschap, reden=reden,
+                    gesprekken.partnerschap_drop(partnerschap=self.partnerschap, reden=reden,
                                                base=base_url(request), user=request.user)
                     messages.success(request, MSG_DROPPED % {"naam": self.partnerschap.naam})
             except ValidationError as exc:
@@ -302,7 +302,7 @@ class MemberDropView(GesprekPage):
         form = AfhakenForm(request.POST)
         if lid.deelname != Deelname.AFGEHAAKT and form.is_valid():
             try:
-                services.lidmaatschap_drop(lidmaatschap=lid, reden=form.cleaned_data["reden"],
+                gesprekken.lidmaatschap_drop(lidmaatschap=lid, reden=form.cleaned_data["reden"],
                                            base=base_url(request), user=request.user)
             except ValidationError as exc:
                 add_service_errors(form, exc)

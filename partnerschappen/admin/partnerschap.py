@@ -297,9 +297,10 @@ class PartnerschapAdmin(ChoiceLabelsWhenReadOnly, DutchHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Lidmaatschap:
             return super().save_formset(request, form, formset, change)
+        # commit=False: the formset deletes nothing itself. A removal takes the one path, the
+        # service's (history with who and why, upcoming invitations withdrawn).
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            # One path for a removal, the service's: it also withdraws the upcoming invitations.
             services.partnerschap_remove_member(partnerschap=form.instance,
                                                 registratie=obj.registratie,
                                                 base=base_url(request), user=request.user)

@@ -4,19 +4,14 @@ registratie.py   list and detail page (RegistratieAdmin), what other apps contri
 review.py        the review panel: status changes, notes, their log (ReviewAdminMixin)
 excel.py         export of the filtered list, batch export, import (ExcelAdminMixin)
 filters.py       the list's filters and its quick date drill-down
-overview.py      /beheer/overzicht/: the numbers and the page; charts.py draws them
+overview.py      /beheer/overzicht/: the numbers and the page (portaal/charts.py draws them)
 persoonsgegevens.py  /beheer/persoonsgegevens/: one contact person's data (GDPR), download, erase
-accounts.py      /beheer/medewerkers/: staff and their second factor, reset by a coordinator
 """
 from django.contrib import admin
 
 from . import registratie, review  # noqa: F401 (registers the model admins)
-from .accounts import medewerkers_view, tweestaps_reset_view
 from .overview import overview_view
 from .persoonsgegevens import persoonsgegevens_view
 
 admin.site.register_view("overzicht/", overview_view, name="overzicht")
 admin.site.register_view("persoonsgegevens/", persoonsgegevens_view, name="persoonsgegevens")
-admin.site.register_view("medewerkers/", medewerkers_view, name="medewerkers")
-admin.site.register_view("medewerkers/<int:user_id>/tweestaps-resetten/", tweestaps_reset_view,
-                         name="tweestaps_reset")

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portaal import extensions
+from portaal.charts import Bar, Chart, list_url, render
 from verkenning.models import Ronde
 
 from .. import review
@@ -30,7 +32,6 @@ from ..constants import (
     Vlag,
 )
 from ..models import Registratie, StatusWijziging
-from .charts import Bar, Chart, list_url, render
 from .filters import ALL
 
 # Provinces always shown (the ones registrations may come from); others only when present.
@@ -184,17 +185,6 @@ def _count_per_day(rows, zone: ZoneInfo) -> Counter:
     return per_day
 
 
-# Charts other apps add to the overview (partnerschappen: partnerships per status, answers
-# to invitations): ``charts(request, ronde)`` returns what the template shows per chart, as
-# ``charts.render`` does (chart, svg, table), or nothing the user may not see.
-CONTRIBUTED_CHARTS: list = []
-
-
-def contribute_charts(charts) -> None:
-    if charts not in CONTRIBUTED_CHARTS:
-        CONTRIBUTED_CHARTS.append(charts)
-
-
 def overview_view(request):
     """/beheer/overzicht/: totals and charts of one round (the current one by default)."""
     if not request.user.has_perm("registraties.view_registratie"):
@@ -210,8 +200,10 @@ def overview_view(request):
         "overview": overview,
         "rondes": rondes,
         "ronde": ronde,
-        "charts": [*(render(chart, base_url=base_url) for chart in overview.charts),
-                   *(item for charts in CONTRIBUTED_CHARTS if ronde
+        "charts": [*(render(chart, base_url=base_url, count_label=_("Aantal registraties"),
+                            empty=_("Nog geen registraties.")) for chart in overview.charts),
+                   # What other apps add (portaal/extensions.py: OVERVIEW_CHARTS).
+                   *(item for charts in extensions.items(extensions.OVERVIEW_CHARTS) if ronde
                      for item in charts(request, ronde))],
         "list_url": base_url,
         "to_review_url": list_url(base_url, {"ronde__id__exact": ronde.pk})

@@ -1,7 +1,5 @@
-"""The registration list and detail page; other apps contribute actions and panels to it."""
-from collections.abc import Callable
-from dataclasses import dataclass
-
+"""The registration list and detail page; other apps add batch actions and panels to it
+(portaal/extensions.py: REGISTRATIE_ACTIONS, REGISTRATIE_PANELS)."""
 from django import forms
 from django.contrib import admin, messages
 from django.forms.utils import ErrorDict
@@ -13,9 +11,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kbo import ondernemingsnummer
+from portaal import extensions
 from portaal.admin import DutchHistoryAdmin
 
-from .. import ondernemingsnummer, services
+from .. import register_check, services
 from ..constants import Vlag
 from ..eligibility import Path
 from ..forms import RegistratieForm
@@ -53,17 +53,6 @@ VLAG_SHORT = {
 }
 
 
-@dataclass(frozen=True)
-class DetailPanel:
-    """A section another app adds to a registration's detail page (e.g. its partnerships).
-
-    ``context(request, registratie)`` returns what ``template`` needs.
-    """
-
-    template: str
-    context: Callable
-
-
 class RegistratieAdminForm(RegistratieForm):
     """The public form's rules (eligibility, enterprise number, duplicates) for staff edits:
     what an edit changes is judged, what it leaves as it was is kept (eligibility.TABLE)."""
@@ -74,7 +63,7 @@ class RegistratieAdminForm(RegistratieForm):
 @admin.register(Registratie)
 class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     form = RegistratieAdminForm
-    actions = ["change_status", "kbo_hercontrole"]
+    own_actions = ["change_status", "kbo_hercontrole"]
     list_display = ["referentie", "naam", "type_kort", "regio", "status_badge", "vlaggen_kort",
                     "themas_rollen", "ingediend"]
     list_display_links = ["referentie", "naam"]
@@ -93,17 +82,10 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     change_form_template = "admin/registraties/registratie/change_form.html"
     review_page_template = "admin/registraties/registratie/beoordeling.html"
 
-    # Sections other apps add to the detail page (partnerschappen: its memberships).
-    detail_panels: list[DetailPanel] = []
-
-    @classmethod
-    def contribute_action(cls, action) -> None:
-        """A batch action of another app on the list; Django checks its permissions."""
-        cls.actions = [*cls.actions, action]
-
-    @classmethod
-    def contribute_panel(cls, panel: DetailPanel) -> None:
-        cls.detail_panels = [*cls.detail_panels, panel]
+    @property
+    def actions(self):
+        """This admin's batch actions, then the ones other apps register."""
+        return [*self.own_actions, *extensions.items(extensions.REGISTRATIE_ACTIONS)]
 
     # ----- list -------------------------------------------------------------------------
 
@@ -170,7 +152,7 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
     @admin.action(description=_("Opnieuw toetsen aan de KBO"), permissions=["change"])
     def kbo_hercontrole(self, request, queryset):
         """After a new register import: judge the selected registrations again."""
-        result = services.registraties_recheck_register(registraties=queryset, user=request.user)
+        result = register_check.registraties_recheck_register(registraties=queryset, user=request.user)
         if result.snapshot_datum is None:
             messages.warning(request, _("Er zijn geen KBO-gegevens geladen: er viel niets te "
                                         "toetsen. Laad eerst een KBO-bestand (import_kbo)."))
@@ -293,7 +275,7 @@ class RegistratieAdmin(ReviewAdminMixin, ExcelAdminMixin, DutchHistoryAdmin):
             "answer_sections": registratie_answer_sections(registratie),
             **self.review_context(request, registratie, beoordeling_form=beoordeling_form),
             "panels": [{"template": panel.template, **panel.context(request, registratie)}
-                       for panel in self.detail_panels],
+                       for panel in extensions.items(extensions.REGISTRATIE_PANELS)],
             "history_rows": self.history_rows(request, registratie),
             "history_url": reverse("admin:registraties_registratie_history",
                                    args=[registratie.pk]),

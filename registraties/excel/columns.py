@@ -1,7 +1,6 @@
 """Excel columns of a registration: one column per question (questions.py) between the
 reference and the review columns; the one definition used by the export and the import."""
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from itertools import islice
 
 from django.db import models
@@ -11,6 +10,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
+from kbo import ondernemingsnummer
+from portaal import extensions
 from portaal.excel import (
     CHUNK_SIZE,
     BrusselsDateTimeWidget,
@@ -24,7 +25,6 @@ from portaal.excel import (
 )
 from portaal.history import user_display
 
-from .. import ondernemingsnummer
 from ..constants import RegistratieStatus, Vlag
 from ..fields import ChoiceListField
 from ..models import Registratie
@@ -74,25 +74,9 @@ def question_column(question: Question) -> Column:
                   width=question.width or width, readonly=question.derived)
 
 
-@dataclass(frozen=True)
-class ContributedColumn:
-    """A column another app adds to the registration sheet (e.g. its partnerships).
-
-    ``load`` gets a chunk of registrations and returns {pk: cell value}, in one query.
-    """
-
-    key: str
-    column_name: str
-    load: Callable[[list[int]], dict[int, str]]
-    width: int = 40
-
-
-_contributed: dict[str, ContributedColumn] = {}
-
-
-def contribute_column(column: ContributedColumn) -> None:
-    """Called from another app's AppConfig.ready(); read-only, placed before the dates."""
-    _contributed[column.key] = column
+def _contributed() -> dict[str, extensions.SheetColumn]:
+    """Columns other apps add (portaal/extensions.py: REGISTRATIE_COLUMNS), by key."""
+    return {column.key: column for column in extensions.items(extensions.REGISTRATIE_COLUMNS)}
 
 
 class RegistratieResource(FormulaSafeResource):
@@ -105,6 +89,7 @@ class RegistratieResource(FormulaSafeResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         readonly_text = TextWidget()
+        self.contributed = _contributed()
         columns = {
             "referentie": Column(attribute="referentie", column_name=_("Referentie"),
                                  widget=readonly_text, readonly=True, width=14),
@@ -124,13 +109,13 @@ class RegistratieResource(FormulaSafeResource):
             "vlaggen": Column(attribute="vlaggen", column_name=_("Aandachtspunten"),
                               widget=ChoiceListWidget(Vlag), readonly=True, width=60),
             **{key: Column(column_name=extra.column_name, widget=readonly_text, readonly=True,
-                           width=extra.width) for key, extra in _contributed.items()},
+                           width=extra.width) for key, extra in self.contributed.items()},
             "ingediend_op": Column(attribute="ingediend_op", column_name=_("Ingediend op"),
                                    widget=BrusselsDateTimeWidget(), readonly=True, width=17),
             "gewijzigd_op": Column(attribute="gewijzigd_op", column_name=_("Gewijzigd op"),
                                    widget=BrusselsDateTimeWidget(), readonly=True, width=17),
         }
-        for key, extra in _contributed.items():
+        for key, extra in self.contributed.items():
             setattr(self, f"dehydrate_{key}", _contributed_getter(extra))
         self.fields = columns
 
@@ -154,7 +139,7 @@ class RegistratieResource(FormulaSafeResource):
         rows = super().export_rows(queryset)
         while chunk := list(islice(rows, CHUNK_SIZE)):
             pks = [registratie.pk for registratie in chunk]
-            for key, extra in _contributed.items():
+            for key, extra in self.contributed.items():
                 values = extra.load(pks)
                 for registratie in chunk:
                     setattr(registratie, f"_excel_{key}", values.get(registratie.pk, ""))
@@ -166,7 +151,7 @@ class RegistratieResource(FormulaSafeResource):
                 for field in self.get_export_fields() if not field.readonly}
 
 
-def _contributed_getter(extra: ContributedColumn):
+def _contributed_getter(extra: extensions.SheetColumn):
     def get(registratie: Registratie) -> str:
         value = getattr(registratie, f"_excel_{extra.key}", None)
         if value is None:  # not loaded by export_rows(): one query for this registration

@@ -41,7 +41,7 @@ def importbestand_upload(*, ronde: Ronde, user, name: str, content: bytes) -> Im
         bestandsnaam=name[:255], inhoud=content, grootte=len(content),
         sha256=hashlib.sha256(content).hexdigest(), totaal=rows)
     _forget_old_uploads()
-    importbestand_voorvertonen.enqueue(bestand.pk)
+    importbestand_preview_task.enqueue(bestand.pk)
     return bestand
 
 
@@ -67,7 +67,7 @@ def importbestand_confirm(*, bestand: Importbestand) -> bool:
     ).update(bevestigd=True, status=ImportStatus.WACHTEND, verwerkt=0,
              in_wachtrij_op=timezone.now())
     if claimed:
-        importbestand_importeren.enqueue(bestand.pk)
+        importbestand_import_task.enqueue(bestand.pk)
     return bool(claimed)
 
 
@@ -130,7 +130,7 @@ def _crashed(bestand: Importbestand) -> ImportResult:
         "mislukken.")])
 
 
-def run_preview(pk: int) -> bool:
+def importbestand_preview(pk: int) -> bool:
     """Preview a waiting file; False when another run holds it (or it is no longer waiting)."""
     bestand = _claim(pk, bevestigd=False)
     if bestand is None:
@@ -148,7 +148,7 @@ def run_preview(pk: int) -> bool:
     return True
 
 
-def run_import(pk: int) -> bool:
+def importbestand_import(pk: int) -> bool:
     """Import a confirmed file; False when another run holds it (or it is no longer waiting)."""
     bestand = _claim(pk, bevestigd=True)
     if bestand is None:
@@ -194,17 +194,23 @@ def importbestanden_recover(should_continue=lambda: True) -> int:
         logger.warning("Excel-import %s wordt opnieuw opgenomen (%s)", pk,
                        "import" if bevestigd else "voorvertoning")
         try:
-            taken += (run_import if bevestigd else run_preview)(pk)
+            taken += (importbestand_import if bevestigd else importbestand_preview)(pk)
         except Exception:  # recorded on the file by the run itself; the sweep goes on
             logger.exception("Excel-import %s liep opnieuw fout", pk)
     return taken
 
 
 @task()
-def importbestand_voorvertonen(importbestand_id: int) -> None:
-    run_preview(importbestand_id)
+def importbestand_preview_task(importbestand_id: int) -> None:
+    importbestand_preview(importbestand_id)
 
 
 @task()
-def importbestand_importeren(importbestand_id: int) -> None:
-    run_import(importbestand_id)
+def importbestand_import_task(importbestand_id: int) -> None:
+    importbestand_import(importbestand_id)
+
+
+# The tasks' names until issue 18: rows queued before the upgrade name these paths, and the
+# worker imports what a row names. Remove after the next release.
+importbestand_voorvertonen = importbestand_preview_task
+importbestand_importeren = importbestand_import_task

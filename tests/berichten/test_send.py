@@ -28,7 +28,7 @@ def test_queueing_stores_the_mail_and_one_task_and_sends_nothing():
     assert (bericht.status, bericht.pogingen) == ("wachtend", 0)
     assert bericht.onderwerp == "Nieuwe registratie Bcc: iemand@example.test"
     (job,) = DBTaskResult.objects.all()
-    assert job.task_path == "berichten.tasks.bericht_versturen"
+    assert job.task_path == "berichten.tasks.bericht_send_task"
     assert job.args_kwargs == {"args": [bericht.pk], "kwargs": {}}
     assert mail.outbox == []
 

@@ -156,9 +156,9 @@ def test_a_file_whose_task_was_lost_is_previewed_by_the_sweep(waiting_file):
 
 
 def test_an_import_whose_worker_died_is_run_again_and_a_live_one_is_left_alone(waiting_file):
-    from registraties.excel.tasks import run_preview
+    from registraties.excel.tasks import importbestand_preview
 
-    assert run_preview(waiting_file.pk)
+    assert importbestand_preview(waiting_file.pk)
     Importbestand.objects.filter(pk=waiting_file.pk).update(
         status=ImportStatus.BEZIG, bevestigd=True, bezig_door="dood:1",
         bezig_tot=timezone.now() + timedelta(seconds=30))

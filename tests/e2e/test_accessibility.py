@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from kbo.models import Onderneming, Snapshot
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
+from partnerschappen import gesprekken
 from partnerschappen import services as partnerschap_services
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from tests.factories import form_data, make_registraties
 from verkenning.models import Contactpersoon, Ronde
 
@@ -238,13 +239,13 @@ def test_conversation_pages_have_no_serious_accessibility_violations(signed_in, 
     from partnerschappen.models import Uitnodiging
 
     partnerschap = ronde.partnerschappen.get()
-    gesprek = partnerschap_services.gesprek_plan(
+    gesprek = gesprekken.gesprek_plan(
         partnerschap=partnerschap, begint_op=timezone.now() + timedelta(days=9), duur_minuten=90,
         plaats="Koning Albert II-laan 35, Brussel", online_link="https://meet.example.test/a11y")
     mail.outbox.clear()
-    partnerschap_services.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     first = Uitnodiging.objects.filter(gesprek=gesprek).order_by("pk").first()
-    partnerschap_services.uitnodiging_answer(uitnodiging=first, antwoord="ander_moment",
+    gesprekken.uitnodiging_answer(uitnodiging=first, antwoord="ander_moment",
                                              opmerking="Liever op donderdag.")
     body = next(m.body for m in mail.outbox if m.to != [first.registratie.contact_email])
     answer_path = body[body.index("/gesprek/"):].split()[0]

@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 
 from berichten import rendering
 from berichten.models import Bericht
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
 from partnerschappen.models import Gesprek, Partnerschap, Uitnodiging
 from partnerschappen.suggestions import suggest_partnerships
 from registraties.models import Registratie
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from tests.berichten.helpers import DATABASE_TASKS
 from tests.factories import make_registraties
 from verkenning.models import Ronde
@@ -151,14 +151,14 @@ def test_coordinator_plans_and_invites_and_a_member_answers_through_its_mail(
 
 
 def test_a_reviewer_reads_the_conversation_but_finds_no_button(recording, live_server, ronde):
-    from partnerschappen import services
+    from partnerschappen import gesprekken, services
 
     registraties = list(Registratie.objects.filter(ronde=ronde).order_by("pk")[:3])
     partnerschap = services.partnerschap_create(ronde=ronde, naam="Leesbaar", registraties=registraties)
-    gesprek = services.gesprek_plan(partnerschap=partnerschap,
+    gesprek = gesprekken.gesprek_plan(partnerschap=partnerschap,
                                     begint_op=timezone.now() + timedelta(days=5),
                                     duur_minuten=60, plaats="Gent")
-    services.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     reviewer, _created, _pw = staff_user_save(username="bert", role=REVIEWER, password=PASSWORD,
                                               first_name="Bert")
     page = login(recording, live_server, reviewer)

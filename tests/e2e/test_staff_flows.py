@@ -1,7 +1,7 @@
 """ESF&DO staff in a real browser: review, partnerships and Excel, as a new user would try them.
 
 Each test logs in through the real login form of /beheer/ as a user created with
-``registraties.roles.staff_user_save``, clicks through the pages a coordinator or a reviewer
+``medewerkers.roles.staff_user_save``, clicks through the pages a coordinator or a reviewer
 would use, reads what the pages show and checks the database afterwards.
 """
 import re
@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
 from partnerschappen import services as partnerschap_services
 from partnerschappen.models import Lidmaatschap, Partnerschap
 from partnerschappen.suggestions import suggest_partnerships
@@ -20,7 +21,6 @@ from registraties import review
 from registraties.admin.registratie import RegistratieAdmin
 from registraties.constants import Gewest, RegistratieStatus
 from registraties.models import Notitie, Registratie, StatusWijziging
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from tests.factories import make_registraties
 from verkenning.models import Ronde
 

@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
 from partnerschappen import services as partnerschap_services
 from partnerschappen.models import Partnerschap
 from registraties.constants import RegistratieStatus
 from registraties.models import Notitie, Registratie, StatusWijziging
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from tests.factories import make_registraties
 from verkenning.models import Ronde
 

@@ -102,11 +102,12 @@ def world(open_ronde, django_user_model):
 
     from berichten.models import Bericht, Werker
     from kbo.models import Onderneming, Snapshot
+    from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
+    from partnerschappen import gesprekken
     from partnerschappen import services as partnerships
     from registraties import review
     from registraties.excel.tasks import importbestand_upload
     from registraties.models import Registratie
-    from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
     from tests.excel.test_admin import GOOD, HEADER, import_file
     from tests.factories import make_registratie
 
@@ -121,10 +122,10 @@ def world(open_ronde, django_user_model):
     partnerschap = partnerships.partnerschap_create(ronde=open_ronde, naam="Bouw",
                                                     registraties=[first, second],
                                                     regisseur=first)
-    gesprek = partnerships.gesprek_plan(partnerschap=partnerschap,
+    gesprek = gesprekken.gesprek_plan(partnerschap=partnerschap,
                                         begint_op=timezone.now() + timezone.timedelta(days=9),
                                         duur_minuten=60, plaats="Gent", agenda="Kennismaking")
-    partnerships.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     bestand = importbestand_upload(ronde=open_ronde, user=coordinator, name="lijst.xlsx",
                                    content=import_file([HEADER, [*GOOD, "ja"]]))
     Snapshot.objects.create(snapshot_datum=timezone.now().date(), extract_type="full")

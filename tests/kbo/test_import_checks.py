@@ -5,9 +5,10 @@ import shutil
 import pytest
 from django.db import connection
 
-from kbo import importer, layout
-from kbo.importer import kbo_import, start_date
+from kbo import layout
+from kbo.importer import kbo_import, reading, start_date
 from kbo.models import Onderneming
+from kbo.ondernemingsnummer import display
 
 from .conftest import AANTAL
 
@@ -18,13 +19,13 @@ pytestmark = pytest.mark.django_db
 def read_in_python(monkeypatch):
     """The files the import read row by row in Python (meta.csv and code.csv always do)."""
     names = []
-    original = importer._read
+    original = reading._read
 
     def spy(source, name, *args, **kwargs):
         names.append(name)
         return original(source, name, *args, **kwargs)
 
-    monkeypatch.setattr(importer, "_read", spy)
+    monkeypatch.setattr(reading, "_read", spy)
     return names
 
 
@@ -43,7 +44,7 @@ def _write(folder, name, lines):
 
 
 def _formatted(entity):
-    return layout.format_number(entity.nummer)
+    return display(entity.nummer)
 
 
 def test_rows_refused_by_the_sql_checks_are_reported_with_file_and_line(full_dump, tmp_path,

@@ -5,8 +5,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, models
 
-from kbo import importer
-from kbo.importer import KboImportError, kbo_import
+from kbo.importer import KboImportError, build, kbo_import
 from kbo.models import Onderneming
 from kbo.synthetic import synthetic_dump
 
@@ -59,7 +58,7 @@ def test_the_primary_key_keeps_its_name_and_a_lookup_uses_it(imported, full_dump
         report = kbo_import(full_dump)
         after = _one_row(cursor, "SELECT %s::regclass::oid", [TABLE])[0]
         constraints = connection.introspection.get_constraints(cursor, TABLE)
-        leftover = _one_row(cursor, "SELECT to_regclass(%s)", [importer.NEW])[0]
+        leftover = _one_row(cursor, "SELECT to_regclass(%s)", [build.NEW])[0]
     assert after != before  # a new table, not the old one refilled
     assert {"opbouw", "index", "wissel"} <= set(report.fasen)
     assert constraints["kbo_onderneming_pkey"]["primary_key"]
@@ -159,9 +158,9 @@ def test_other_connections_see_the_old_register_until_the_swap_commits(tmp_path,
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_that_keeps_the_table_open_makes_the_import_give_up(tmp_path, full_dump, monkeypatch):
     kbo_import(synthetic_dump(tmp_path / "klein", aantal=50, seed=3))
-    monkeypatch.setattr(importer, "SWAP_ATTEMPTS", 3)
-    monkeypatch.setattr(importer, "SWAP_LOCK_TIMEOUT_MS", 50)
-    monkeypatch.setattr(importer, "SWAP_PAUSE", 0)
+    monkeypatch.setattr(build, "SWAP_ATTEMPTS", 3)
+    monkeypatch.setattr(build, "SWAP_LOCK_TIMEOUT_MS", 50)
+    monkeypatch.setattr(build, "SWAP_PAUSE", 0)
     reader = _reader()
     try:
         with reader.cursor() as cursor:
@@ -174,7 +173,7 @@ def test_a_connection_that_keeps_the_table_open_makes_the_import_give_up(tmp_pat
     finally:
         reader.close()
     with connection.cursor() as cursor:
-        assert _one_row(cursor, "SELECT to_regclass(%s)", [importer.NEW])[0] is None
+        assert _one_row(cursor, "SELECT to_regclass(%s)", [build.NEW])[0] is None
         assert "kbo_onderneming_pkey" in connection.introspection.get_constraints(cursor, TABLE)
 
 

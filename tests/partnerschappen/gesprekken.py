@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from partnerschappen import services
+from partnerschappen import gesprekken
 from partnerschappen.models import Gesprek, Partnerschap
 
 
@@ -19,7 +19,7 @@ def in_days(days: int, hour: int = 10):
 def plan(partnerschap: Partnerschap, **overrides) -> Gesprek:
     values = {"begint_op": in_days(7), "duur_minuten": 90, "plaats": "Koning Albert II-laan 35, "
               "Brussel", "online_link": "", "agenda": "", **overrides}
-    return services.gesprek_plan(partnerschap=partnerschap, **values)
+    return gesprekken.gesprek_plan(partnerschap=partnerschap, **values)
 
 
 def answer_token(message) -> str:

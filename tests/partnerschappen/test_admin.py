@@ -1,13 +1,17 @@
 """The partnership admin: list with warnings, members inline through the rules, the batch action."""
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core import mail
 from django.urls import reverse
 
-from partnerschappen import services
+from partnerschappen import gesprekken, services
 from partnerschappen.constants import LidRol
 from partnerschappen.models import Lidmaatschap, Partnerschap
 from registraties.constants import RegistratieStatus
+from registraties.models import Registratie
 from tests.factories import RondeFactory
+
+from .gesprekken import plan
 
 pytestmark = pytest.mark.django_db
 
@@ -341,7 +345,7 @@ def drie(open_ronde, registratie_factory):
 def test_a_reviewer_reads_labels_and_no_way_to_add_on_the_read_only_page(drie, open_ronde):
     from django.test import Client
 
-    from registraties.roles import REVIEWER, staff_user_save
+    from medewerkers.roles import REVIEWER, staff_user_save
 
     reviewer, _created, _password = staff_user_save(username="bea", role=REVIEWER,
                                                     password="Proef-wachtwoord-2021!")
@@ -393,27 +397,31 @@ def test_no_staff_form_offers_related_object_icons():
     assert offered == []
 
 
-def test_removing_a_member_on_the_page_goes_through_the_service(admin_client, open_ronde, drie,
-                                                               monkeypatch):
-    calls = []
-    original = services.partnerschap_remove_member
+def test_removing_a_member_on_the_page_goes_through_the_service(admin_client, admin_user, trio):
+    """The inline's DELETE takes the service's path: history says who, the invitation goes."""
+    gesprek = plan(trio)
+    gesprekken.gesprek_invite(gesprek=gesprek)
+    mail.outbox.clear()
+    leden = list(trio.lidmaatschappen.order_by("pk"))
+    leaving = trio.lidmaatschappen.get(registratie__contact_email="carla@geheim.test")
+    members = [{"id": lid.pk, "partnerschap": trio.pk, "registratie": lid.registratie_id,
+                "rol": lid.rol, "acties": lid.acties, **({"DELETE": "on"} if lid == leaving else {})}
+               for lid in leden]
 
-    def recording(**kwargs):
-        calls.append(kwargs["registratie"].pk)
-        return original(**kwargs)
-
-    monkeypatch.setattr(services, "partnerschap_remove_member", recording)
-    leden = list(drie.lidmaatschappen.order_by("pk"))
-    members = [{"id": lid.pk, "partnerschap": drie.pk, "registratie": lid.registratie_id,
-                "rol": lid.rol, "acties": lid.acties} for lid in leden]
-    members[2]["DELETE"] = "on"
     response = admin_client.post(
-        reverse("admin:partnerschappen_partnerschap_change", args=[drie.pk]),
-        inline_post({"ronde": open_ronde.pk, "naam": drie.naam}, members, initial=3))
+        reverse("admin:partnerschappen_partnerschap_change", args=[trio.pk]),
+        inline_post({"ronde": trio.ronde_id, "naam": trio.naam}, members, initial=len(leden)))
 
     assert response.status_code == 302, response.text
-    assert calls == [leden[2].registratie_id]
-    assert set(drie.lidmaatschappen.values_list("registratie_id", flat=True)) == {
-        leden[0].registratie_id, leden[1].registratie_id}
+    assert set(trio.lidmaatschappen.values_list("registratie_id", flat=True)) == {
+        lid.registratie_id for lid in leden if lid != leaving}
     # The registration itself stays.
-    assert leden[2].registratie.__class__.objects.filter(pk=leden[2].registratie_id).exists()
+    assert Registratie.objects.filter(pk=leaving.registratie_id).exists()
+    removal = Lidmaatschap.history.get(id=leaving.pk, history_type="-")
+    assert removal.history_user == admin_user
+    assert removal.history_change_reason == "Uit het partnerschap gehaald"
+    # Its upcoming invitation is withdrawn, with a cancellation for its calendar.
+    assert [m.to for m in mail.outbox] == [["carla@geheim.test"]]
+    assert mail.outbox[0].subject.startswith("Geannuleerd")
+    assert not gesprek.uitnodigingen.filter(registratie_id=leaving.registratie_id,
+                                            ingetrokken=False).exists()

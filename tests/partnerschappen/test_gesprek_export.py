@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from partnerschappen import services
+from partnerschappen import gesprekken, services
 from partnerschappen.constants import Antwoord
 from partnerschappen.excel import partnerschappen_export
 from partnerschappen.models import Partnerschap
@@ -24,14 +24,14 @@ def export_bytes() -> bytes:
 
 def test_each_member_row_shows_invitation_answer_remark_and_times(trio, registratie_factory):
     old = plan(trio, begint_op=in_days(3))
-    services.gesprek_invite(gesprek=old)
-    services.gesprek_cancel(gesprek=old)  # a cancelled conversation is not the member's state
+    gesprekken.gesprek_invite(gesprek=old)
+    gesprekken.gesprek_cancel(gesprek=old)  # a cancelled conversation is not the member's state
     gesprek = plan(trio, begint_op=in_days(8, hour=15))
-    services.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     an, bert = (gesprek.uitnodigingen.get(registratie__contact_email=e)
                 for e in ("an@bouw.test", "bert@install.test"))
-    services.uitnodiging_answer(uitnodiging=an, antwoord=Antwoord.KOMT)
-    services.uitnodiging_answer(uitnodiging=bert, antwoord=Antwoord.ANDER_MOMENT,
+    gesprekken.uitnodiging_answer(uitnodiging=an, antwoord=Antwoord.KOMT)
+    gesprekken.uitnodiging_answer(uitnodiging=bert, antwoord=Antwoord.ANDER_MOMENT,
                                 opmerking="=HYPERLINK(\"http://x\") liever maandag")
     services.partnerschap_add_member(partnerschap=trio, registratie=registratie_factory(
         naam="Laatkomer vzw"))
@@ -65,6 +65,6 @@ def test_a_partnership_without_conversations_has_empty_conversation_cells(trio):
 
 
 def test_the_export_stays_at_two_queries_with_conversations(trio, django_assert_max_num_queries):
-    services.gesprek_invite(gesprek=plan(trio))
+    gesprekken.gesprek_invite(gesprek=plan(trio))
     with django_assert_max_num_queries(2):
         export_bytes()

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from berichten.models import Bericht
 from berichten.tasks import bericht_send
-from partnerschappen import services
+from partnerschappen import gesprekken
 from partnerschappen.constants import Antwoord, PartnerschapStatus
 from partnerschappen.models import Uitnodiging
 from tests.berichten.helpers import DATABASE_TASKS
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def invited(trio):
     gesprek = plan(trio, begint_op=in_days(10, hour=14), online_link="https://meet.example.test/bouw")
     mail.outbox.clear()
-    services.gesprek_invite(gesprek=gesprek, base="https://portaal.example.test")
+    gesprekken.gesprek_invite(gesprek=gesprek, base="https://portaal.example.test")
     return gesprek
 
 
@@ -52,7 +52,7 @@ def test_inviting_mails_every_member_once_in_text_and_html_and_moves_the_partner
 @override_settings(TASKS=DATABASE_TASKS)
 def test_the_staff_request_only_queues_the_data_and_the_worker_renders_mail_and_calendar(trio):
     gesprek = plan(trio, begint_op=in_days(10, hour=14), plaats="Gent, zaal 2")
-    services.gesprek_invite(gesprek=gesprek, base="https://portaal.example.test")
+    gesprekken.gesprek_invite(gesprek=gesprek, base="https://portaal.example.test")
     queued = Bericht.objects.get(aan="carla@geheim.test")
     assert (queued.tekst, queued.html, queued.bijlage) == ("", "", "")
     assert queued.gegevens["stand"]["plaats"] == "Gent, zaal 2"
@@ -60,7 +60,7 @@ def test_the_staff_request_only_queues_the_data_and_the_worker_renders_mail_and_
     assert mail.outbox == []
     # Staff move the conversation before the worker got to the invitation: the invitation
     # still says what it said when it was queued; the update that follows says the rest.
-    services.gesprek_update(gesprek=gesprek, begint_op=in_days(11, hour=9), duur_minuten=60,
+    gesprekken.gesprek_update(gesprek=gesprek, begint_op=in_days(11, hour=9), duur_minuten=60,
                             plaats="Leuven", online_link="", agenda=gesprek.agenda)
 
     assert bericht_send(queued.pk) == "verzonden"
@@ -115,11 +115,11 @@ def test_the_calendar_entry_is_one_event_in_brussels_time_for_this_member(invite
 
 def test_a_new_date_updates_everyone_with_the_same_uid_and_a_higher_sequence(invited):
     an = Uitnodiging.objects.get(gesprek=invited, registratie__contact_email="an@bouw.test")
-    services.uitnodiging_answer(uitnodiging=an, antwoord=Antwoord.KOMT)
+    gesprekken.uitnodiging_answer(uitnodiging=an, antwoord=Antwoord.KOMT)
     mail.outbox.clear()
     new_start = in_days(12, hour=9)
 
-    changed, sent = services.gesprek_update(
+    changed, sent = gesprekken.gesprek_update(
         gesprek=invited, begint_op=new_start, duur_minuten=60, plaats="", agenda=invited.agenda,
         online_link=invited.online_link)
 
@@ -139,7 +139,7 @@ def test_a_new_date_updates_everyone_with_the_same_uid_and_a_higher_sequence(inv
 
 def test_saving_without_a_change_sends_nothing(invited):
     mail.outbox.clear()
-    assert services.gesprek_update(gesprek=invited, begint_op=invited.begint_op,
+    assert gesprekken.gesprek_update(gesprek=invited, begint_op=invited.begint_op,
                                    duur_minuten=invited.duur_minuten, plaats=invited.plaats,
                                    online_link=invited.online_link,
                                    agenda=invited.agenda) == (False, 0)
@@ -149,7 +149,7 @@ def test_saving_without_a_change_sends_nothing(invited):
 def test_a_cancellation_removes_the_entry_from_every_calendar(invited):
     mail.outbox.clear()
 
-    assert services.gesprek_cancel(gesprek=invited) == 3
+    assert gesprekken.gesprek_cancel(gesprek=invited) == 3
 
     assert len(mail.outbox) == 3
     message = mails_to("bert@install.test")[0]
@@ -168,13 +168,13 @@ def test_a_cancellation_removes_the_entry_from_every_calendar(invited):
 def test_mails_never_carry_internal_notes_report_or_reasons(invited, trio):
     trio.notities = "INTERN-NOTITIE"
     trio.save()
-    services.gesprek_save_report(gesprek=invited, verslag="INTERN-VERSLAG")
+    gesprekken.gesprek_save_report(gesprek=invited, verslag="INTERN-VERSLAG")
     bert = trio.lidmaatschappen.get(registratie__contact_email="bert@install.test")
     mail.outbox.clear()
-    services.lidmaatschap_drop(lidmaatschap=bert, reden="INTERN-REDEN")
-    services.gesprek_update(gesprek=invited, begint_op=in_days(11), duur_minuten=90, plaats="Gent",
+    gesprekken.lidmaatschap_drop(lidmaatschap=bert, reden="INTERN-REDEN")
+    gesprekken.gesprek_update(gesprek=invited, begint_op=in_days(11), duur_minuten=90, plaats="Gent",
                             online_link="", agenda=invited.agenda)
-    services.gesprek_cancel(gesprek=invited)
+    gesprekken.gesprek_cancel(gesprek=invited)
     assert mail.outbox
     for message in mail.outbox:
         whole = message.message().as_string()
@@ -186,7 +186,7 @@ def test_a_member_that_drops_gets_a_cancellation_and_leaves_the_others_mails(inv
     bert = trio.lidmaatschappen.get(registratie__contact_email="bert@install.test")
     mail.outbox.clear()
 
-    services.lidmaatschap_drop(lidmaatschap=bert, reden="Geen tijd dit najaar.")
+    gesprekken.lidmaatschap_drop(lidmaatschap=bert, reden="Geen tijd dit najaar.")
 
     [cancel] = mail.outbox
     assert cancel.to == ["bert@install.test"]
@@ -194,7 +194,7 @@ def test_a_member_that_drops_gets_a_cancellation_and_leaves_the_others_mails(inv
     assert not Uitnodiging.objects.filter(gesprek=invited, ingetrokken=False,
                                           registratie=bert.registratie).exists()
     mail.outbox.clear()
-    services.gesprek_update(gesprek=invited, begint_op=in_days(11), duur_minuten=90,
+    gesprekken.gesprek_update(gesprek=invited, begint_op=in_days(11), duur_minuten=90,
                             plaats="Gent", online_link="", agenda=invited.agenda)
     assert sorted(m.to[0] for m in mail.outbox) == ["an@bouw.test", "carla@geheim.test"]
     assert "Installatiefederatie" not in mails_to("an@bouw.test")[0].body

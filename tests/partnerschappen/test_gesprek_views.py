@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from berichten.models import Bericht
-from partnerschappen import services
+from partnerschappen import gesprekken, services
 from partnerschappen.constants import Antwoord, PartnerschapStatus
 from partnerschappen.models import Gesprek, Uitnodiging
 from registraties import services as registratie_services
@@ -24,7 +24,7 @@ PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 def invited(trio):
     gesprek = plan(trio, agenda="Kennismaking & <b>afspraken</b>")
     mail.outbox.clear()
-    services.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     return gesprek
 
 
@@ -109,11 +109,11 @@ def test_unknown_replaced_and_withdrawn_links_are_not_found(client, invited, tri
     old = link_of("bert@install.test")
     assert client.get(reverse("partnerschappen:antwoord", args=["x" * 43])).status_code == 404
     assert client.get(reverse("partnerschappen:antwoord", args=["x" * 500])).status_code == 404
-    services.gesprek_remind(gesprek=invited)
+    gesprekken.gesprek_remind(gesprek=invited)
     assert client.get(old).status_code == 404
     assert client.get(link_of("bert@install.test")).status_code == 200
     carla_link = link_of("carla@geheim.test")
-    services.lidmaatschap_drop(lidmaatschap=trio.lidmaatschappen.get(
+    gesprekken.lidmaatschap_drop(lidmaatschap=trio.lidmaatschappen.get(
         registratie__contact_email="carla@geheim.test"), reden="Weg")
     assert client.get(carla_link).status_code == 404
 
@@ -140,7 +140,7 @@ def test_the_link_after_the_conversation_is_dead_and_during_it_read_only(client,
 
 def test_the_link_of_a_cancelled_conversation_says_so(client, invited):
     url = link_of("an@bouw.test")
-    services.gesprek_cancel(gesprek=invited)
+    gesprekken.gesprek_cancel(gesprek=invited)
     response = client.get(url)
     assert response.status_code == 410
     assert "Dit gesprek werd geannuleerd." in response.text
@@ -156,7 +156,7 @@ def test_everything_a_member_typed_is_escaped_on_pages_and_in_mails(client, open
         hostile, other])
     gesprek = plan(partnerschap)
     mail.outbox.clear()
-    services.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     client.post(link_of("hostile@fonds.test"), {"antwoord": "ander_moment", "opmerking": PAYLOAD})
 
     pages = [client.get(link_of("gewoon@vzw.test")).text,
@@ -351,9 +351,9 @@ def test_the_partnership_page_needs_as_many_queries_for_many_members_and_convers
             registraties=[registratie_factory() for _ in range(members)])
         for index in range(conversations):
             gesprek = plan(partnerschap, begint_op=in_days(5 + index))
-            services.gesprek_invite(gesprek=gesprek)
+            gesprekken.gesprek_invite(gesprek=gesprek)
             first = gesprek.uitnodigingen.first()
-            services.uitnodiging_answer(uitnodiging=first, antwoord=Antwoord.KOMT)
+            gesprekken.uitnodiging_answer(uitnodiging=first, antwoord=Antwoord.KOMT)
         return partnerschap
 
     small, large = build(2, 1), build(8, 4)
@@ -380,8 +380,8 @@ def test_the_edit_link_page_lists_the_conversations_the_organisation_is_invited_
     partnerschap = services.partnerschap_create(ronde=open_ronde, naam="Samen sterk",
                                                 registraties=[own, other])
     gesprek = plan(partnerschap, plaats="Leuven, zaal 3")
-    services.gesprek_invite(gesprek=gesprek)
-    services.uitnodiging_answer(uitnodiging=gesprek.uitnodigingen.get(registratie=other),
+    gesprekken.gesprek_invite(gesprek=gesprek)
+    gesprekken.uitnodiging_answer(uitnodiging=gesprek.uitnodigingen.get(registratie=other),
                                 antwoord=Antwoord.KOMT_NIET, opmerking="ANDERMANS-OPMERKING")
 
     html = client.get(reverse("registraties:wijzigen", args=[submission.token])).text
@@ -402,7 +402,7 @@ def _answers() -> dict:
 
 def test_the_overview_counts_partnerships_per_status_and_answers(reviewer_client, invited, trio,
                                                                  open_ronde):
-    services.uitnodiging_answer(uitnodiging=invited.uitnodigingen.first(), antwoord=Antwoord.KOMT)
+    gesprekken.uitnodiging_answer(uitnodiging=invited.uitnodigingen.first(), antwoord=Antwoord.KOMT)
     html = reviewer_client.get(reverse("admin:overzicht") + f"?ronde={open_ronde.pk}").text
 
     assert 'id="grafiek-partnerschappen"' in html and 'id="grafiek-uitnodigingen"' in html

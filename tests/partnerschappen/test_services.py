@@ -162,3 +162,83 @@ def test_warnings_of_many_partnerships_take_a_fixed_number_of_queries(
 
     with django_assert_num_queries(2):
         services.warnings_for_partnerships(partnerschappen)
+
+
+# ----- a selection of registrations at once (the registrations list's batch action) ---------
+
+def test_a_selection_joins_an_existing_partnership_and_the_refused_are_told_why(
+        open_ronde, registratie_factory):
+    a, b = registratie_factory(naam="Alfa vzw"), registratie_factory(naam="Beta vzw")
+    partnerschap = services.partnerschap_create(ronde=open_ronde, naam="P", registraties=[a, b])
+    newcomer = registratie_factory(naam="Gamma vzw", rollen=["communicatie"])
+    refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
+    elsewhere = registratie_factory(RondeFactory(titel="Ronde 2022"), naam="Elders vzw")
+
+    outcome = services.partnerschap_add_registraties(
+        registraties=[a, newcomer, refused, elsewhere], partnerschap=partnerschap)
+
+    assert outcome.partnerschap == partnerschap
+    assert outcome.added == [newcomer]
+    assert {r.naam: exc.messages for r, exc in outcome.refused} == {
+        "Alfa vzw": ["Alfa vzw is al lid van dit partnerschap."],
+        "Geweigerd vzw": ["Geweigerd vzw is niet ontvankelijk en kan geen lid worden van een "
+                          "partnerschap."],
+        "Elders vzw": ["Elders vzw hoort bij een andere ronde. Voeg alleen registraties van de "
+                       "ronde 'Testronde' toe."]}
+    assert set(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == {
+        a.pk, b.pk, newcomer.pk}
+    assert partnerschap.lidmaatschappen.get(registratie=newcomer).acties == ["communicatie"]
+
+
+def test_a_selection_becomes_a_new_partnership_of_those_who_qualify(
+        open_ronde, registratie_factory, admin_user):
+    a, b = registratie_factory(naam="Alfa vzw"), registratie_factory(naam="Beta vzw")
+    refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
+
+    outcome = services.partnerschap_add_registraties(
+        registraties=[a, refused, b], naam="  Bouw  ", basis="keten", user=admin_user)
+
+    partnerschap = Partnerschap.objects.get()
+    assert outcome.partnerschap == partnerschap and outcome.not_created is None
+    assert (partnerschap.naam, partnerschap.basis, partnerschap.ronde) == ("Bouw", "keten", open_ronde)
+    assert partnerschap.aangemaakt_door == admin_user
+    assert outcome.added == [a, b]
+    assert [r for r, _exc in outcome.refused] == [refused]
+    assert set(partnerschap.lidmaatschappen.values_list("registratie_id", flat=True)) == {
+        a.pk, b.pk}
+
+
+def test_a_selection_with_one_that_qualifies_creates_nothing(open_ronde, registratie_factory):
+    a = registratie_factory(naam="Alfa vzw")
+    refused = registratie_factory(naam="Geweigerd vzw", status=RegistratieStatus.NIET_ONTVANKELIJK)
+
+    outcome = services.partnerschap_add_registraties(registraties=[a, refused], naam="Bouw")
+
+    assert outcome.partnerschap is None and outcome.added == []
+    assert outcome.not_created.messages == [
+        "Een partnerschap heeft minstens 2 leden. Voeg leden toe of kies meer registraties."]
+    assert [r for r, _exc in outcome.refused] == [refused]
+    assert not Partnerschap.objects.exists() and not Lidmaatschap.objects.exists()
+
+
+def test_a_new_partnership_is_not_made_of_two_rounds(open_ronde, registratie_factory):
+    a = registratie_factory()
+    b = registratie_factory(RondeFactory(titel="Ronde 2022"))
+
+    with pytest.raises(ValidationError) as exc:
+        services.partnerschap_add_registraties(registraties=[a, b], naam="Bouw")
+
+    assert messages_of(exc) == [
+        "Selecteer registraties van één ronde: een partnerschap hoort bij één ronde."]
+    assert not Partnerschap.objects.exists()
+
+
+def test_memberships_in_an_active_partnership_leave_out_the_dropped_ones(open_ronde,
+                                                                        registratie_factory):
+    a, b = registratie_factory(), registratie_factory()
+    active = services.partnerschap_create(ronde=open_ronde, naam="Actief", registraties=[a, b])
+    services.partnerschap_create(ronde=open_ronde, naam="Afgehaakt", registraties=[a, b],
+                                 status=PartnerschapStatus.AFGEHAAKT)
+
+    assert set(Lidmaatschap.objects.in_active_partnership().values_list(
+        "partnerschap__naam", flat=True)) == {active.naam}

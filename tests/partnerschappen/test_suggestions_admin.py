@@ -179,7 +179,7 @@ def test_the_invitation_of_a_suggested_partnership_names_it_as_members_read_it(
         admin_client, demo_round):
     from django.core import mail
 
-    from partnerschappen import services
+    from partnerschappen import gesprekken
 
     suggestion = suggest_partnerships(ronde=demo_round)[0]
     admin_client.post(PAGE, {"ronde": demo_round.pk, "suggestie": suggestion.key,
@@ -189,7 +189,7 @@ def test_the_invitation_of_a_suggested_partnership_names_it_as_members_read_it(
 
     gesprek = plan(partnerschap)
     mail.outbox.clear()
-    services.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     assert mail.outbox
     for message in mail.outbox:
         assert f"gesprek over het partnerschap {partnerschap.naam} op" in message.subject

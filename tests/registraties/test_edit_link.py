@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from berichten.models import Bericht
-from registraties import services
+from registraties import register_check, services
 from registraties.models import Registratie
 from tests.berichten.helpers import DATABASE_TASKS
-from tests.factories import form_data, make_registratie
+from tests.factories import form_data, logged_in, make_registratie, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -256,9 +256,11 @@ def test_link_kwijt_mails_nothing_after_the_round_closed(client, registered):
 
 
 def _answers(ondernemingsnummer: str, naam: str) -> dict:
+    from registraties.eligibility import Path
     from registraties.forms import RegistratieForm
 
-    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam))
+    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam),
+                           path=Path.FORM)
     assert form.is_valid(), form.errors
     return form.cleaned_data
 
@@ -306,7 +308,7 @@ def test_link_kwijt_does_the_same_database_work_whether_or_not_anything_matches(
     assert not Bericht.objects.exists()
     assert mail.outbox == []
     assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "registraties.services.nieuwe_link_aanvragen"] * 3
+        "registraties.services.registratie_mail_new_link_task"] * 3
 
 
 @pytest.mark.django_db(transaction=True)
@@ -368,7 +370,7 @@ def test_an_organisation_the_register_flags_changes_only_its_phone_and_is_saved_
     registratie, path = registered
     # After a new register import the enterprise is no longer active; the re-check flags it.
     Onderneming.objects.filter(pk="0417497106").update(actief=False)
-    services.registraties_recheck_register(registraties=Registratie.objects.all())
+    register_check.registraties_recheck_register(registraties=Registratie.objects.all())
     registratie.refresh_from_db()
     assert registratie.kbo_controle == KboControle.NIET_GEVONDEN
     assert Vlag.KBO_NIET_GEVONDEN in registratie.vlaggen
@@ -453,22 +455,15 @@ def test_a_real_change_after_a_decision_still_goes_back_to_review(client, regist
 def test_an_answer_wiped_on_request_does_not_block_a_staff_edit_elsewhere(open_ronde):
     """Retention and erasure blank the contact (its e-mail no valid address): an edit of
     another answer keeps them as they are instead of refusing the registration."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.test import Client
-
+    from medewerkers.roles import COORDINATOR
     from registraties.retention import ANONYMISED_EMAIL, contact_person_blank
-    from registraties.roles import COORDINATOR
     from tests.registraties.test_rules_per_path import post_data
 
     registratie = make_registratie(open_ronde)
     contact_person_blank(registraties=Registratie.objects.filter(pk=registratie.pk),
                          history=Registratie.history.none())
     registratie.refresh_from_db()
-    staff = get_user_model().objects.create_user("cor", is_staff=True)
-    staff.groups.add(Group.objects.get(name=COORDINATOR))
-    client = Client()
-    client.force_login(staff)
+    client = logged_in(staff_member("cor", COORDINATOR))
     url = f"/beheer/registraties/registratie/{registratie.pk}/change/"
     response = client.post(url, {**post_data(registratie, sectoren="zorg"), "_save": "1"})
     assert response.status_code == 302

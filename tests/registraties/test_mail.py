@@ -125,7 +125,7 @@ def test_the_request_only_queues_the_mails_for_the_worker(client, open_ronde):
     assert sorted(Bericht.objects.values_list("soort", "status", "pogingen")) == [
         ("bevestiging", "wachtend", 0), ("notificatie", "wachtend", 0)]
     # One task sends both.
-    (job,) = DBTaskResult.objects.filter(task_path="berichten.tasks.bericht_versturen")
+    (job,) = DBTaskResult.objects.filter(task_path="berichten.tasks.bericht_send_task")
     assert sorted(job.args_kwargs["args"]) == sorted(Bericht.objects.values_list("pk", flat=True))
     # The request rendered no template: the row holds what the worker renders the mail from.
     confirmation = Bericht.objects.get(soort="bevestiging")

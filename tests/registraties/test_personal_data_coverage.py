@@ -12,6 +12,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from berichten.models import Bericht
+from partnerschappen import gesprekken
 from partnerschappen import services as partnerships
 from partnerschappen.models import Uitnodiging
 from registraties import review
@@ -84,12 +85,12 @@ def person():
                                          reden="In orde", door=staff)
     partnerschap = partnerships.partnerschap_create(ronde=ronde, naam="Bouw",
                                                     registraties=[theirs, other], regisseur=theirs)
-    gesprek = partnerships.gesprek_plan(partnerschap=partnerschap,
+    gesprek = gesprekken.gesprek_plan(partnerschap=partnerschap,
                                         begint_op=now + timedelta(days=3), duur_minuten=60,
                                         plaats="Gent", agenda="Kennismaking")
-    partnerships.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     uitnodiging = Uitnodiging.objects.get(registratie=theirs)
-    partnerships.uitnodiging_answer(uitnodiging=uitnodiging, antwoord="ander_moment",
+    gesprekken.uitnodiging_answer(uitnodiging=uitnodiging, antwoord="ander_moment",
                                     opmerking="Liever dinsdag")
     ids = [theirs.pk]
     for coverage in declared():

@@ -13,8 +13,6 @@ from datetime import date
 from pathlib import Path as FilePath
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils.html import escape
@@ -22,7 +20,8 @@ from openpyxl import load_workbook
 
 from kbo.models import Onderneming
 from kbo.selectors import NOT_LOADED, KboCheck, KboEntry
-from registraties import eligibility, services
+from medewerkers.roles import COORDINATOR
+from registraties import eligibility, register_check, services
 from registraties.constants import KboBevinding, Vlag
 from registraties.eligibility import RULES, TABLE, Outcome, Path
 from registraties.excel.columns import RegistratieResource
@@ -31,8 +30,7 @@ from registraties.excel.imports import ERROR, NEW, UNCHANGED, UPDATE, registrati
 from registraties.forms import RegistratieForm
 from registraties.models import Registratie
 from registraties.questions import ANSWER_FIELDS
-from registraties.roles import COORDINATOR
-from tests.factories import form_data
+from tests.factories import form_data, logged_in, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -233,11 +231,7 @@ class World:
                                            check_open=False).registratie
 
     def staff(self) -> Client:
-        user = get_user_model().objects.create_user("cor", is_staff=True)
-        user.groups.add(Group.objects.get(name=COORDINATOR))
-        client = Client()
-        client.force_login(user)
-        return client
+        return logged_in(staff_member("cor", COORDINATOR))
 
 
 def post_data(registratie: Registratie, **changes) -> dict:
@@ -412,7 +406,7 @@ def _recheck(world, code, scenario, cell):
             world.store(rechtsvorm="feitelijke_vereniging")
         return
     existing = world.store(**scenario.stored)
-    services.registraties_recheck_register(registraties=Registratie.objects.filter(pk=existing.pk))
+    register_check.registraties_recheck_register(registraties=Registratie.objects.filter(pk=existing.pk))
     existing.refresh_from_db()
     assert flags_for(code, scenario) in existing.vlaggen
 
@@ -463,7 +457,7 @@ def test_each_difference_with_the_register_does_what_its_cell_says_on_the_real_p
             assert [row.action for row in result.rows] == (
                 [UPDATE] if path is Path.IMPORT_CHANGED else [UNCHANGED])
         else:
-            services.registraties_recheck_register(registraties=Registratie.objects.all())
+            register_check.registraties_recheck_register(registraties=Registratie.objects.all())
         judged = Registratie.objects.get(pk=existing.pk)
     assert (finding in judged.kbo_bevindingen) == (cell is Outcome.FLAG)
 
@@ -493,7 +487,7 @@ def test_the_duplicate_number_does_what_its_cell_says_on_the_real_path(world, pa
         # re-check, which changes no number, has nothing to judge.
         with pytest.raises(services.DuplicateRegistration):
             world.store()
-        assert services.registraties_recheck_register(
+        assert register_check.registraties_recheck_register(
             registraties=Registratie.objects.all()).checked == 1
     else:
         source = first if path is not Path.IMPORT_NEW else \

@@ -10,7 +10,7 @@ from django.urls import reverse
 from kbo.models import Onderneming, Snapshot
 from registraties.constants import KboControle, Vlag
 from registraties.models import Registratie
-from registraties.services import KBO_RECHECK_REASON
+from registraties.register_check import KBO_RECHECK_REASON
 from tests.factories import make_registratie
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_the_recheck_action_judges_again_and_records_what_changed_in_the_history
 
 def test_the_recheck_uses_a_fixed_number_of_queries_whatever_the_round(open_ronde,
                                                                        django_assert_max_num_queries):
-    from registraties.services import registraties_recheck_register
+    from registraties.register_check import registraties_recheck_register
 
     _load_register()
     for _ in range(30):

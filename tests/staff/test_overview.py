@@ -86,6 +86,10 @@ def test_the_overview_page_draws_charts_with_tables_and_links(generated, reviewe
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="portaal-chart"') == 11
     assert html.count('<table class="portaal-chart-table">') == 11
     assert "<caption>Per thema</caption>" in html
+    # One table drawer (portaal/charts.py); each app names what its numbers count.
+    assert html.count('<th scope="col">Aantal registraties</th>') == 9
+    assert html.count('<th scope="col">Aantal partnerschappen</th>') == 1
+    assert html.count('<th scope="col">Aantal uitnodigingen</th>') == 1
     assert f"ronde__id__exact={generated.pk}&amp;status=ontvankelijk" in html
     assert "cdn" not in html.lower() and "<script src=\"http" not in html
     assert "20</span>" in html and "dagen tot de ronde sluit" in html

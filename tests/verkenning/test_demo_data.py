@@ -72,8 +72,8 @@ def test_demo_data_loads_a_made_up_register_and_the_registrations_are_judged_on_
 
 def test_the_number_suggested_for_the_form_is_active_in_the_register_and_not_registered(
         settings):
+    from kbo import ondernemingsnummer
     from kbo.selectors import kbo_lookup
-    from registraties import ondernemingsnummer
 
     settings.DEBUG = True
     out = io.StringIO()

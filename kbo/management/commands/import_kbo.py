@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("pad", help=_("het ZIP-bestand of de uitgepakte map"))
         parser.add_argument("--stil", action="store_true", help=_("geen voortgangsbalken"))
 
-    def handle(self, *args, pad, stil=False, **options):
+    def handle(self, *, pad, stil=False, **options):
         try:
             report = kbo_import(pad, progress=not stil)
         except KboImportError as exc:

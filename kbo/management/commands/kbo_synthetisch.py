@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--zip", action="store_true", help=_("één ZIP-bestand in plaats van een map"))
         parser.add_argument("--update", action="store_true", help=_("een updatebestand"))
 
-    def handle(self, *args, pad, aantal, seed, zip, update, **options):
+    def handle(self, *, pad, aantal, seed, zip, update, **options):
         if not 1 <= aantal <= MAX_AANTAL:
             raise CommandError(_("--aantal moet tussen 1 en %d liggen.") % MAX_AANTAL)
         path = synthetic_dump(pad, aantal=aantal, seed=seed, update=update, as_zip=zip)

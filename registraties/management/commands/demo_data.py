@@ -14,12 +14,12 @@ from django.utils import timezone
 from kbo.importer import kbo_import
 from kbo.selectors import kbo_snapshot
 from kbo.synthetic import synthetic_dump, synthetic_enterprises
-from registraties import services
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
+from registraties import register_check, services
 from registraties.constants import RegistratieStatus
 from registraties.demo import demo_answers, register_sector
 from registraties.eligibility import rechtsvorm_in_register
 from registraties.models import Registratie
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
 from verkenning.models import Contactpersoon, Ronde
 
 DEMO_SLUG = "demo"
@@ -147,4 +147,4 @@ class Command(BaseCommand):
                 else "",
                 status_gewijzigd_op=None if status == RegistratieStatus.INGEDIEND else now)
         # As after a register import: judged against it (verified, differs, not found).
-        services.registraties_recheck_register(registraties=Registratie.objects.filter(ronde=ronde))
+        register_check.registraties_recheck_register(registraties=Registratie.objects.filter(ronde=ronde))

@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from registraties.models import Registratie
-from registraties.services import registraties_recheck_register
+from registraties.register_check import registraties_recheck_register
 from verkenning.models import Ronde
 
 

@@ -5,7 +5,7 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registraties.staff_devices import LOG_RESET
+from medewerkers.staff_devices import LOG_RESET
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,6 @@
-"""Charts of the overview as server-side SVG: no script, no CDN, each bar a link to the list."""
+"""Charts of the staff overviews as server-side SVG: no script, no CDN, each bar a link to
+the list it counts. Each app builds its ``Chart``s and says what its numbers count
+(``count_label``) and what an empty chart says (``empty``)."""
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 class Bar:
     label: str
     count: int
-    params: dict  # query parameters of the registration list showing exactly these rows
+    params: dict  # query parameters of the list showing exactly these rows
     colour: str = ""
 
 
@@ -47,13 +49,13 @@ def list_url(base_url: str, params: dict) -> str:
     return f"{base_url}?{urlencode(params)}"
 
 
-def _summary(chart: Chart) -> str:
+def _summary(chart: Chart, empty: str) -> str:
     parts = ", ".join(f"{bar.label}: {bar.count}" for bar in chart.bars if bar.count or
                       not chart.columns)
-    return f"{chart.title}. {parts or _('nog geen registraties')}."
+    return f"{chart.title}. {parts}." if parts else f"{chart.title}. {empty}"
 
 
-def bar_chart(chart: Chart, *, base_url: str) -> SafeString:
+def bar_chart(chart: Chart, *, base_url: str, empty: str) -> SafeString:
     """Horizontal bars with label and count; a bar links to the list filtered on it."""
     scale = BAR_AREA / chart.maximum if chart.maximum else 0
     height = ROW_HEIGHT * len(chart.bars) + 4
@@ -71,10 +73,11 @@ def bar_chart(chart: Chart, *, base_url: str) -> SafeString:
             bx=LABEL_WIDTH, y=y + 3, w=round(width, 1), h=ROW_HEIGHT - 8,
             colour=bar.colour or DEFAULT_COLOUR, cx=round(LABEL_WIDTH + width + 6, 1),
         ))
-    return _svg(chart, width=WIDTH, height=height, body=mark_safe("".join(rows)))  # noqa: S308
+    return _svg(chart, width=WIDTH, height=height, empty=empty,
+                body=mark_safe("".join(rows)))  # noqa: S308
 
 
-def column_chart(chart: Chart, *, base_url: str) -> SafeString:
+def column_chart(chart: Chart, *, base_url: str, empty: str) -> SafeString:
     """Columns per day; every seventh day is labelled under the axis."""
     column = 14 if len(chart.bars) <= 60 else 6
     plot_height = 140
@@ -96,21 +99,22 @@ def column_chart(chart: Chart, *, base_url: str) -> SafeString:
         if index % 7 == 0:
             parts.append(format_html('<text x="{x}" y="{y}">{label}</text>', x=x,
                                      y=plot_height + 20, label=bar.label[:5]))
-    return _svg(chart, width=width, height=plot_height + 26,
+    return _svg(chart, width=width, height=plot_height + 26, empty=empty,
                 body=mark_safe("".join(parts)))  # noqa: S308
 
 
-def _svg(chart: Chart, *, width: int, height: int, body: SafeString) -> SafeString:
+def _svg(chart: Chart, *, width: int, height: int, empty: str, body: SafeString) -> SafeString:
     # A group, not an image: its bars are links, and an image may hold nothing interactive.
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="portaal-chart" viewBox="0 0 {w} {h}" '
         'width="{w}" height="{h}" role="group" aria-label="{summary}">{body}</svg>',
-        w=width, h=height, summary=_summary(chart), body=body,
+        w=width, h=height, summary=_summary(chart, empty), body=body,
     )
 
 
-def data_table(chart: Chart, *, base_url: str) -> SafeString:
-    """The chart's numbers as a table (for screen readers and for whoever prefers numbers)."""
+def data_table(chart: Chart, *, base_url: str, count_label: str, empty: str) -> SafeString:
+    """The chart's numbers as a table (for screen readers and for whoever prefers numbers);
+    ``count_label`` heads the numbers ("Aantal registraties")."""
     bars = [bar for bar in chart.bars if bar.count] if chart.columns else chart.bars
     rows = format_html_join(
         "", '<tr><th scope="row">{}</th><td class="portaal-num"><a href="{}">{}</a></td></tr>',
@@ -121,13 +125,18 @@ def data_table(chart: Chart, *, base_url: str) -> SafeString:
         '<table class="portaal-chart-table"><caption>{caption}</caption><thead><tr>'
         '<th scope="col">{head}</th><th scope="col">{count}</th></tr></thead>'
         '<tbody>{rows}</tbody></table>',
-        caption=chart.title, head=head, count=_("Aantal registraties"),
-        rows=rows or format_html('<tr><td colspan="2">{}</td></tr>', _("Nog geen registraties.")),
+        caption=chart.title, head=head, count=count_label,
+        rows=rows or format_html('<tr><td colspan="2">{}</td></tr>', empty),
     )
 
 
-def render(chart: Chart, *, base_url: str) -> dict:
-    """What the overview template shows for one chart."""
+def render(chart: Chart, *, base_url: str, count_label: str, empty: str) -> dict:
+    """What the overview template shows for one chart: the chart, its SVG and its table.
+
+    ``empty`` is the sentence a chart without numbers says ("Nog geen registraties.").
+    """
     draw = column_chart if chart.columns else bar_chart
-    return {"chart": chart, "svg": draw(chart, base_url=base_url),
-            "table": data_table(chart, base_url=base_url), "escaped_title": escape(chart.title)}
+    return {"chart": chart, "svg": draw(chart, base_url=base_url, empty=str(empty)),
+            "table": data_table(chart, base_url=base_url, count_label=count_label,
+                                empty=empty),
+            "escaped_title": escape(chart.title)}

@@ -1,4 +1,7 @@
-"""/beheer/medewerkers/: staff accounts and their second factor; a coordinator resets one."""
+"""/beheer/medewerkers/: staff accounts and their second factor; a coordinator resets one.
+
+A new staff page that is about accounts (not about one app's data) goes here too.
+"""
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -7,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from ..staff_devices import (
+from .staff_devices import (
     RESET_PERMISSION,
     ResetRefused,
     may_reset,
@@ -23,7 +26,7 @@ def medewerkers_view(request):
     staff = list(staff_with_devices())
     for member in staff:
         member.may_reset = may_reset(request.user, member)
-    return TemplateResponse(request, "admin/registraties/medewerkers.html", {
+    return TemplateResponse(request, "admin/medewerkers/medewerkers.html", {
         **admin.site.each_context(request),
         "title": _("Medewerkers en tweestapsverificatie"),
         "staff": staff,
@@ -48,8 +51,13 @@ def tweestaps_reset_view(request, user_id: int):
         return redirect("admin:medewerkers")
     if not may_reset(request.user, target):
         raise PermissionDenied
-    return TemplateResponse(request, "admin/registraties/medewerker_reset.html", {
+    return TemplateResponse(request, "admin/medewerkers/medewerker_reset.html", {
         **admin.site.each_context(request),
         "title": _("Tweestapsverificatie resetten"),
         "target": target,
     })
+
+
+admin.site.register_view("medewerkers/", medewerkers_view, name="medewerkers")
+admin.site.register_view("medewerkers/<int:user_id>/tweestaps-resetten/", tweestaps_reset_view,
+                         name="tweestaps_reset")

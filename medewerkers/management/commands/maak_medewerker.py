@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registraties.roles import COORDINATOR, REVIEWER, staff_user_save
+from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
 
 ROLES = {"beoordelaar": REVIEWER, "coordinator": COORDINATOR, "coördinator": COORDINATOR}
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from registraties.roles import COORDINATOR, REVIEWER, sync_roles
+from medewerkers.roles import COORDINATOR, REVIEWER, sync_roles
 
 pytestmark = pytest.mark.django_db
 
