@@ -23,11 +23,12 @@ from playwright.sync_api import expect
 from berichten import rendering
 from berichten.models import Bericht
 from kbo.synthetic import synthetic_enterprises
+from partnerschappen import gesprekken
 from partnerschappen import services as partnerschap_services
 from partnerschappen.constants import Deelname, PartnerschapStatus
 from partnerschappen.models import Gesprek, Partnerschap, Uitnodiging
 from partnerschappen.suggestions import suggest_partnerships
-from registraties import services
+from registraties import register_check
 from registraties.constants import KboControle, RegistratieStatus, Vlag
 from registraties.management.commands.demo_data import KBO_DEMO_AANTAL, KBO_DEMO_SEED, Command
 from registraties.models import Notitie, Registratie, StatusWijziging
@@ -60,7 +61,7 @@ def demo(live_server):
     make_registratie(ronde, ondernemingsnummer=stopped.nummer, naam=stopped.naam,
                      postcode=stopped.postcode, gemeente=stopped.gemeente,
                      contact_email="info@gestopt.example.be")
-    services.registraties_recheck_register(registraties=Registratie.objects.filter(ronde=ronde))
+    register_check.registraties_recheck_register(registraties=Registratie.objects.filter(ronde=ronde))
     return ronde
 
 
@@ -279,10 +280,10 @@ def test_an_organisation_registers_edits_gets_a_new_link_and_answers_an_invitati
                   .exclude(pk=new.pk).order_by("pk")[:2])
     partnerschap = partnerschap_services.partnerschap_create(
         ronde=demo, naam="Bouw en digitale plannen", registraties=[new, *others])
-    gesprek = partnerschap_services.gesprek_plan(
+    gesprek = gesprekken.gesprek_plan(
         partnerschap=partnerschap, begint_op=timezone.now() + timedelta(days=10),
         duur_minuten=90, plaats="Koning Albert II-laan 35, Brussel")
-    partnerschap_services.gesprek_invite(gesprek=gesprek)
+    gesprekken.gesprek_invite(gesprek=gesprek)
     path = ANSWER_LINK.search(mail_text(new.contact_email, "gesprek_uitnodiging")).group(1)
     trip.visit(path)
     expect(page.locator("h1")).to_have_text("Komt u naar het gesprek?")
