@@ -256,9 +256,11 @@ def test_link_kwijt_mails_nothing_after_the_round_closed(client, registered):
 
 
 def _answers(ondernemingsnummer: str, naam: str) -> dict:
+    from registraties.eligibility import Path
     from registraties.forms import RegistratieForm
 
-    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam))
+    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam),
+                           path=Path.FORM)
     assert form.is_valid(), form.errors
     return form.cleaned_data
 

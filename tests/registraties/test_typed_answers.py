@@ -9,6 +9,7 @@ from django.urls import reverse
 from berichten.models import Bericht
 from partnerschappen.forms import AntwoordForm, GesprekForm
 from portaal.text import is_invisible
+from registraties.eligibility import Path
 from registraties.forms import RegistratieForm
 from registraties.models import Notitie, Registratie
 from tests.factories import form_data, make_registratie
@@ -134,13 +135,13 @@ def test_the_edit_link_refuses_an_answer_of_only_invisible_characters(client, op
 
 
 def _answers(ronde) -> dict:
-    form = RegistratieForm(form_data(), ronde=ronde)
+    form = RegistratieForm(form_data(), ronde=ronde, path=Path.FORM)
     assert form.is_valid(), form.errors
     return form.cleaned_data
 
 
 def test_the_import_refuses_a_row_whose_required_answer_is_invisible(open_ronde):
-    form = RegistratieForm(form_data(naam="\u200b"), ronde=open_ronde)
+    form = RegistratieForm(form_data(naam="\u200b"), ronde=open_ronde, path=Path.IMPORT_NEW)
     assert not form.is_valid()
     assert form.errors["naam"] == ["Vul de naam van uw organisatie in."]
 
