@@ -186,6 +186,17 @@ class BatchOutcome:
     not_created: ValidationError | None = None  # why no partnership was created
 
 
+def _sort_into(outcome: "BatchOutcome", registraties, attempt) -> None:
+    """Run ``attempt`` per registration: refused (with why) when it raises, else added."""
+    for registratie in registraties:
+        try:
+            attempt(registratie)
+        except ValidationError as exc:
+            outcome.refused.append((registratie, exc))
+        else:
+            outcome.added.append(registratie)
+
+
 def partnerschap_add_registraties(
     *,
     registraties: Sequence[Registratie],
@@ -202,25 +213,15 @@ def partnerschap_add_registraties(
     """
     outcome = BatchOutcome(partnerschap=partnerschap)
     if partnerschap is not None:
-        for registratie in registraties:
-            try:
-                partnerschap_add_member(partnerschap=partnerschap, registratie=registratie)
-            except ValidationError as exc:
-                outcome.refused.append((registratie, exc))
-            else:
-                outcome.added.append(registratie)
+        _sort_into(outcome, registraties, lambda registratie: partnerschap_add_member(
+            partnerschap=partnerschap, registratie=registratie))
         return outcome
 
     if len({r.ronde_id for r in registraties}) > 1:
         raise ValidationError(MSG_ONE_ROUND, code="meerdere_rondes")
     ronde = registraties[0].ronde if registraties else None
-    for registratie in registraties:
-        try:
-            validate_member(ronde=ronde, registratie=registratie)
-        except ValidationError as exc:
-            outcome.refused.append((registratie, exc))
-        else:
-            outcome.added.append(registratie)
+    _sort_into(outcome, registraties, lambda registratie: validate_member(
+        ronde=ronde, registratie=registratie))
     try:
         validate_member_count(len(outcome.added))
     except ValidationError as exc:

@@ -34,19 +34,26 @@ def ronde(live_server):
 
 
 def fill_form(page, *, postcode="9000", gemeente="Gent", toelichting=None):
-    page.check('[name="bereid_tot_partnerschap"]')
     page.fill('[name="naam"]', "Bouwfonds Browser vzw")
     page.fill('[name="ondernemingsnummer"]', "BE 0417 497 106")
-    page.select_option('[name="rechtsvorm"]', "vzw")
-    page.select_option('[name="type_organisatie"]', "sectorfonds")
     page.fill('[name="straat"]', "Kerkstraat 1")
     page.fill('[name="postcode"]', postcode)
     page.fill('[name="gemeente"]', gemeente)
-    page.check('[name="werking_vlaanderen"]')
     if toelichting is not None:
         page.fill('[name="toelichting_werking"]', toelichting)
+    fill_answers(page, email="an@bouwfonds-browser.be")
+
+
+def fill_answers(page, *, email: str, telefoon: str = ""):
+    """The answers no register fills in: organisation, contact, themes, consent."""
+    page.check('[name="bereid_tot_partnerschap"]')
+    page.select_option('[name="rechtsvorm"]', "vzw")
+    page.select_option('[name="type_organisatie"]', "sectorfonds")
+    page.check('[name="werking_vlaanderen"]')
     page.fill('[name="contact_naam"]', "An Peeters")
-    page.fill('[name="contact_email"]', "an@bouwfonds-browser.be")
+    page.fill('[name="contact_email"]', email)
+    if telefoon:
+        page.fill('[name="contact_telefoon"]', telefoon)
     page.check('input[name="themas"][value="behoeftedetectie"]')
     page.check('input[name="rollen"][value="regie"]')
     page.fill('[name="sectoren"]', "bouw")

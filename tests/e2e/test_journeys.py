@@ -36,6 +36,7 @@ from tests.factories import make_registratie
 from verkenning.models import Ronde
 
 from .checks import assert_page_clean, visit_clean
+from .test_browser import fill_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -143,23 +144,6 @@ def journey(recording, signed_in, live_server):
 # ----- the organisation ---------------------------------------------------------------------
 
 
-def fill_the_rest(page, *, email: str):
-    """The answers the register cannot fill in."""
-    page.check('[name="bereid_tot_partnerschap"]')
-    page.select_option('[name="rechtsvorm"]', "vzw")
-    page.select_option('[name="type_organisatie"]', "sectorfonds")
-    page.check('[name="werking_vlaanderen"]')
-    page.fill('[name="contact_naam"]', "An Peeters")
-    page.fill('[name="contact_email"]', email)
-    page.fill('[name="contact_telefoon"]', "09 111 22 33")
-    page.check('input[name="themas"][value="behoeftedetectie"]')
-    page.check('input[name="rollen"][value="regie"]')
-    page.fill('[name="sectoren"]', "bouw")
-    page.fill('[name="aandeel_kleine_ondernemingen"]', "80")
-    page.fill('[name="competentie_uitdagingen"]', "Digitale bouwplannen lezen.")
-    page.check('[name="privacy_akkoord"]')
-
-
 def edit_only_the_phone(trip: Journey, path: str, phone: str, *, notice: bool):
     """Open an edit link, change the phone number alone, save; the page says what happened."""
     page = trip.page
@@ -197,7 +181,7 @@ def test_an_organisation_registers_edits_gets_a_new_link_and_answers_an_invitati
     page.get_by_role("button", name="Ja, vul naam en adres in").click()
     expect(page.locator('[name="naam"]')).to_have_value(known.naam)
     trip.check()
-    fill_the_rest(page, email="an@nieuw.example.be")
+    fill_answers(page, email="an@nieuw.example.be", telefoon="09 111 22 33")
     page.get_by_role("button", name="Interesse indienen").click()
     expect(page).to_have_url(trip.base + "/interesse/bevestiging/")
     expect(page.locator("h1")).to_have_text("Bedankt, uw interesse is geregistreerd")
@@ -222,7 +206,7 @@ def test_an_organisation_registers_edits_gets_a_new_link_and_answers_an_invitati
     for name, value in [("naam", known.naam), ("straat", known.straat),
                         ("postcode", known.postcode), ("gemeente", known.gemeente)]:
         page.fill(f'[name="{name}"]', value)
-    fill_the_rest(page, email="an@nieuw.example.be")
+    fill_answers(page, email="an@nieuw.example.be", telefoon="09 111 22 33")
     page.fill('[name="sectoren"]', "bouw, hout")
     page.get_by_role("button", name="Interesse indienen").click()
     expect(page.locator("#foutoverzicht")).to_contain_text("al geregistreerd")
