@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from registraties.constants import Actie, Thema
 from registraties.models import Registratie
 
+from . import mails
 from .constants import Deelname, PartnerschapStatus, Werkgebied
 from .models import Afspraak, AfspraakLid, Bevestiging, Lidmaatschap, Partnerschap
 
@@ -221,8 +222,6 @@ def afspraak_submit(*, afspraak: Afspraak, base: str = "", user=None) -> int:
     Allowed for the current version only; again later sends again (a reminder). Returns how
     many mails were queued.
     """
-    from . import mails  # mails imports the models only; here to keep this module's imports light
-
     afspraak = (Afspraak.objects.select_for_update().select_related("partnerschap")
                 .get(pk=afspraak.pk))
     if afspraak.partnerschap.status == PartnerschapStatus.AFGEHAAKT:
