@@ -111,6 +111,20 @@ def remaining_members(partnerschap: Partnerschap) -> list[Lidmaatschap]:
                 .select_related("registratie").order_by("-rol", "registratie__naam", "pk"))
 
 
+def member_defaults(lid: Lidmaatschap) -> dict:
+    """A member's part as its registration and membership say it, to start a first version
+    from: its actions, sectors, joint committees, province, and the small companies it
+    reaches (companies reached × share with at most 50 employees)."""
+    registratie = lid.registratie
+    small = (registratie.aantal_ondernemingen or 0) * (
+        registratie.aandeel_kleine_ondernemingen or 0) // 100
+    return {"registratie_id": lid.registratie_id, "acties": list(lid.acties or []),
+            "sectoren": registratie.sectoren, "paritaire_comites": registratie.paritaire_comites,
+            "provincies": [registratie.provincie] if registratie.provincie in Werkgebied.values
+            else [],
+            "bereik_ondernemingen": small, "bereik_werknemers": 0, "bijdrage": ""}
+
+
 def afspraak_current(partnerschap: Partnerschap) -> Afspraak | None:
     return partnerschap.afspraken.order_by("-nummer").first()
 

@@ -10,7 +10,7 @@ class PartnerschappenConfig(AppConfig):
         from berichten import rendering
         from portaal import extensions
 
-        from . import mails
+        from . import demo, mails
         from .admin.actions import toevoegen_aan_partnerschap
         from .admin.overview import partnership_charts
         from .admin.registratie_panel import memberships_panel
@@ -44,3 +44,5 @@ class PartnerschappenConfig(AppConfig):
         # and the conversations the organisation is invited to on that page.
         extensions.register(extensions.EDIT_PAGE_SECTIONS, extensions.Section(
             template="partnerschappen/_wijzigen_gesprekken.html", context=edit_page_conversations))
+        # Two partnerships after a conversation in the demo round of `make run`.
+        extensions.register(extensions.DEMO_CONTENT, demo.demo_partnerships)

@@ -31,6 +31,7 @@ def test_what_the_apps_register_at_each_point():
             "partnerschappen/_wijzigen_gesprekken.html "
             "(partnerschappen.selectors.edit_page_conversations)"],
         "kbo_lookup_answers": ["registraties.selectors.number_registered_now"],
+        "demo_content": ["partnerschappen.demo.demo_partnerships"],
     }
 
 

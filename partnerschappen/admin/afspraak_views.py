@@ -17,7 +17,6 @@ from django.views import View
 from registraties.mails import base_url
 
 from .. import afspraken
-from ..constants import Werkgebied
 from ..forms import AfspraakForm, AfspraakLidFormSet, add_agreement_errors
 from ..models import Afspraak, Bevestiging, Partnerschap
 
@@ -101,14 +100,7 @@ def _initial_member(lid, version_part=None) -> dict:
                 "bereik_ondernemingen": version_part.bereik_ondernemingen,
                 "bereik_werknemers": version_part.bereik_werknemers,
                 "bijdrage": version_part.bijdrage}
-    registratie = lid.registratie
-    small = (registratie.aantal_ondernemingen or 0) * (registratie.aandeel_kleine_ondernemingen
-                                                       or 0) // 100
-    return {"registratie_id": lid.registratie_id, "acties": list(lid.acties or []),
-            "sectoren": registratie.sectoren, "paritaire_comites": registratie.paritaire_comites,
-            "provincies": [registratie.provincie] if registratie.provincie in Werkgebied.values
-            else [],
-            "bereik_ondernemingen": small, "bereik_werknemers": 0, "bijdrage": ""}
+    return afspraken.member_defaults(lid)
 
 
 class AfspraakRecordView(AfspraakPage):
