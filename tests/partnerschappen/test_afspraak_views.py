@@ -127,8 +127,8 @@ def test_the_outcome_page_refuses_gevormd_until_all_confirmed_unless_overridden(
     trio.refresh_from_db()
     assert trio.status == PartnerschapStatus.GEVORMD
     last = trio.history.first()
-    assert last.history_change_reason.startswith(
-        "Status gewijzigd: gevormd zonder bevestiging van alle leden (nog geen afspraak)")
+    assert last.history_change_reason == (
+        "Status gewijzigd: gevormd zonder alle bevestigingen (nog geen afspraak)")
     assert last.history_user.username == "cora" and last.status_reden == "Mondeling akkoord"
 
 

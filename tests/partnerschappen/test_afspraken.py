@@ -263,6 +263,5 @@ def test_a_coordinator_overrides_with_a_reason_and_the_history_says_so(trio):
                                                 "Mondeling bevestigd op 3/10")
     last = trio.history.first()
     assert last.history_change_reason == (
-        "Status gewijzigd: gevormd zonder bevestiging van alle leden (bevestigd door 1 van 3), "
-        "op gezag van een coördinator")
+        "Status gewijzigd: gevormd zonder alle bevestigingen (bevestigd door 1 van 3)")
     assert last.history_user == cora
