@@ -75,12 +75,20 @@ class AfspraakView(AfspraakPage):
             shown = next((v for v in versions if str(v.nummer) == wanted), None)
             if shown is None:
                 raise Http404(_("Deze versie van de afspraak bestaat niet."))
-        leden, answers = [], {}
+        leden, answers, earlier = [], {}, {}
         if shown is not None:
             leden = list(shown.leden.select_related("registratie")
                          .order_by("registratie__naam", "pk"))
             answers = {b.registratie_id: b for b in Bevestiging.objects.filter(afspraak=shown)}
-        rows = [{"lid": lid, "bevestiging": answers.get(lid.registratie_id)} for lid in leden]
+            # Comments a later confirmation replaced: staff still read them (the history).
+            for record in (Bevestiging.history.filter(afspraak_id=shown.pk, akkoord=False)
+                           .exclude(opmerking="").order_by("history_date")):
+                earlier.setdefault(record.registratie_id, []).append(record)
+        rows = [{"lid": lid, "bevestiging": answers.get(lid.registratie_id),
+                 "earlier": [r for r in earlier.get(lid.registratie_id, [])
+                             if not answers.get(lid.registratie_id)
+                             or r.opmerking != answers[lid.registratie_id].opmerking]}
+                for lid in leden]
         return self.render({
             "versions": versions, "shown": shown,
             "is_current": bool(versions) and shown == versions[0], "rows": rows,

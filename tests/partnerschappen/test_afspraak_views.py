@@ -165,3 +165,15 @@ def test_a_dropped_partnership_records_no_agreement(coordinator_client, trio):
     response = coordinator_client.post(url("afspraak_vastleggen", trio), form_post(trio))
     assert "Dit partnerschap is afgehaakt" in response.text
     assert not Afspraak.objects.exists()
+
+
+def test_a_comment_a_later_confirmation_replaced_stays_readable(coordinator_client, trio):
+    afspraak = record(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    bert = trio.lidmaatschappen.get(registratie__naam="Installatiefederatie vzw").registratie
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=bert, akkoord=False,
+                              opmerking="Ons bereik is 60, niet 41.")
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=bert, akkoord=True)
+    page = coordinator_client.get(url("afspraak", trio)).text
+    assert "bevestigd door 1 van 3" in page
+    assert "Ons bereik is 60, niet 41." in page
