@@ -396,8 +396,12 @@ class DossierAgreement:
 
 
 def registratie_agreements(registratie: Registratie) -> list[DossierAgreement]:
-    """The organisation's partnerships (not the dropped ones, nor those it left), their current
-    agreement as put to the members and its own answer: five queries whatever their number."""
+    """The organisation's partnerships, their current agreement as put to the members and its
+    own answer: five queries whatever their number.
+
+    Not the dropped ones nor those it left; not a mere proposal either (staff's idea until the
+    members are invited or an agreement is put to them).
+    """
     memberships = list(Lidmaatschap.objects.filter(registratie=registratie)
                        .exclude(deelname=Deelname.AFGEHAAKT)
                        .exclude(partnerschap__status=PartnerschapStatus.AFGEHAAKT)
@@ -421,6 +425,8 @@ def registratie_agreements(registratie: Registratie) -> list[DossierAgreement]:
     result = []
     for lid in memberships:
         afspraak = versions.get(lid.partnerschap_id)
+        if lid.partnerschap.status == PartnerschapStatus.VOORSTEL and afspraak is None:
+            continue  # staff's proposal: the members learn of it from an invitation or agreement
         result.append(DossierAgreement(
             partnerschap=lid.partnerschap, members=others[lid.partnerschap_id],
             afspraak=afspraak, leden=leden[afspraak.pk] if afspraak else [],

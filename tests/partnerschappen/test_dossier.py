@@ -161,3 +161,14 @@ def test_the_dossier_keeps_its_query_count_as_partnerships_and_versions_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(large_path)
     assert response.text.count('class="card mb-3 portaal-dossier-partnerschap"') == 4
+
+
+def test_a_proposal_nobody_was_told_about_stays_off_the_dossier(client, open_ronde,
+                                                                 registratie_factory):
+    org, other = registratie_factory(naam="Eigen vzw"), registratie_factory(naam="Ander vzw")
+    services.partnerschap_create(ronde=open_ronde, naam="Nog maar een idee",
+                                 registraties=[org, other], regisseur=org)
+    close(open_ronde)
+    path, _token = dossier_of(org)
+    html = client.get(path).text
+    assert "Nog maar een idee" not in html and "Ander vzw" not in html
