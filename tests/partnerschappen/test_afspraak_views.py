@@ -177,3 +177,15 @@ def test_a_comment_a_later_confirmation_replaced_stays_readable(coordinator_clie
     page = coordinator_client.get(url("afspraak", trio)).text
     assert "bevestigd door 1 van 3" in page
     assert "Ons bereik is 60, niet 41." in page
+
+
+def test_the_registration_page_says_where_the_organisation_stands_with_the_agreement(
+        coordinator_client, trio):
+    bert = trio.lidmaatschappen.get(registratie__naam="Installatiefederatie vzw").registratie
+    detail = reverse("admin:registraties_registratie_change", args=[bert.pk])
+    assert "afspraak: nog geen afspraak voorgelegd" in coordinator_client.get(detail).text
+    afspraak = record(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    assert "afspraak: nog niet bevestigd" in coordinator_client.get(detail).text
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=bert, akkoord=True)
+    assert "afspraak: bevestigd" in coordinator_client.get(detail).text
