@@ -15,7 +15,7 @@ from berichten.models import Bericht
 from registraties import register_check, services
 from registraties.models import Registratie
 from tests.berichten.helpers import DATABASE_TASKS
-from tests.factories import form_data, make_registratie
+from tests.factories import form_data, logged_in, make_registratie, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -294,9 +294,11 @@ def test_link_kwijt_after_the_close_mails_a_link_to_the_dossier(client, register
 
 
 def _answers(ondernemingsnummer: str, naam: str) -> dict:
+    from registraties.eligibility import Path
     from registraties.forms import RegistratieForm
 
-    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam))
+    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam),
+                           path=Path.FORM)
     assert form.is_valid(), form.errors
     return form.cleaned_data
 
@@ -491,10 +493,6 @@ def test_a_real_change_after_a_decision_still_goes_back_to_review(client, regist
 def test_an_answer_wiped_on_request_does_not_block_a_staff_edit_elsewhere(open_ronde):
     """Retention and erasure blank the contact (its e-mail no valid address): an edit of
     another answer keeps them as they are instead of refusing the registration."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.test import Client
-
     from medewerkers.roles import COORDINATOR
     from registraties.retention import ANONYMISED_EMAIL, contact_person_blank
     from tests.registraties.test_rules_per_path import post_data
@@ -503,10 +501,7 @@ def test_an_answer_wiped_on_request_does_not_block_a_staff_edit_elsewhere(open_r
     contact_person_blank(registraties=Registratie.objects.filter(pk=registratie.pk),
                          history=Registratie.history.none())
     registratie.refresh_from_db()
-    staff = get_user_model().objects.create_user("cor", is_staff=True)
-    staff.groups.add(Group.objects.get(name=COORDINATOR))
-    client = Client()
-    client.force_login(staff)
+    client = logged_in(staff_member("cor", COORDINATOR))
     url = f"/beheer/registraties/registratie/{registratie.pk}/change/"
     response = client.post(url, {**post_data(registratie, sectoren="zorg"), "_save": "1"})
     assert response.status_code == 302
