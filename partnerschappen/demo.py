@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from registraties.constants import RegistratieStatus
 from registraties.models import Registratie
-from registraties.services import registratie_renew_link
 
 from . import afspraken, gesprekken, services
 from .constants import Antwoord, Basis
@@ -82,7 +81,7 @@ def _agreement(partnerschap: Partnerschap, *, base: str):
 @transaction.atomic
 def demo_partnerships(ronde, base: str = "") -> list[str]:
     """Add the two demo partnerships to ``ronde`` once; returns the lines demo_data prints
-    (a fresh dossier link of a member still asked to confirm)."""
+    (a new agreement-mail link to the dossier of a member still asked to confirm)."""
     existing = {p.naam: p for p in Partnerschap.objects.filter(ronde=ronde,
                                                                naam__in=[FORMED, WAITING])}
     if not existing:
@@ -109,7 +108,9 @@ def demo_partnerships(ronde, base: str = "") -> list[str]:
     if confirmation is None or not confirmation.missing:
         return []
     registratie = Registratie.objects.get(pk=confirmation.missing[0])
-    token = registratie_renew_link(registratie=registratie)
-    url = base + reverse("registraties:wijzigen", args=[token]) + "#afspraken"
+    # The link an agreement mail carries (the member's edit link stays as it is).
+    token = afspraken.afspraak_link_issue(afspraak=afspraken.afspraak_current(waiting),
+                                          registratie=registratie)
+    url = base + reverse("partnerschappen:afspraak_bevestigen", args=[token]) + "#afspraken"
     return [f"Partnerschappen: ‘{FORMED}’ en ‘{WAITING}’ ({confirmation}).",
             f"Dossier van {registratie.naam} (bevestigt nog): {url}"]

@@ -141,9 +141,10 @@ def test_demo_data_has_a_formed_partnership_and_one_waiting_for_a_confirmation(s
     for partnerschap in (formed, waiting):
         (gesprek,) = partnerschap.gesprekken.all()
         assert not gesprek.is_upcoming() and gesprek.verslag
-    # The printed dossier link opens the page of a member still asked to confirm.
+    # The printed dossier link (an agreement mail's) opens the page of a member still asked
+    # to confirm.
     line = next(line for line in out.getvalue().splitlines() if line.startswith("Dossier van"))
-    path = "/interesse/" + line.split("/interesse/", 1)[1].split("#")[0]
+    path = "/gesprek/afspraak/" + line.split("/gesprek/afspraak/", 1)[1].split("#")[0]
     response = client.get(path)
     assert response.status_code == 200
     assert "Ik bevestig deze afspraken" in response.text
