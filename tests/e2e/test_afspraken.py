@@ -27,7 +27,7 @@ from .checks import assert_page_clean, visit_clean
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LINK = re.compile(r"https?://[^/\s]+(/interesse/wijzigen/[A-Za-z0-9_-]+/)")
+LINK = re.compile(r"https?://[^/\s]+(/gesprek/afspraak/[A-Za-z0-9_-]+/)")
 
 expect.set_options(timeout=10_000)
 
@@ -107,8 +107,9 @@ def test_a_member_confirms_the_agreement_through_the_mailed_link(recording, sign
     mail = rendering.render(bericht.soort, bericht.gegevens)
     assert "Versie 1 van de afspraken" in mail.tekst
     path = LINK.search(mail.tekst).group(1)
+    assert "De wijzigingslink uit eerdere e-mails blijft gewoon werken." in mail.tekst
 
-    # The round closes; the link now opens the read-only dossier.
+    # The round closes; the mailed link opens the read-only dossier.
     Ronde.objects.filter(pk=partnerschap.ronde_id).update(
         sluit_op=timezone.now() - timedelta(minutes=1))
     member_page = recording().page
