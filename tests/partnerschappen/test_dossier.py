@@ -205,6 +205,7 @@ def test_the_mailed_link_opens_the_dossier_and_the_member_confirms_through_it(
     with django_assert_max_num_queries(40):
         response = client.get(path)
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     html = response.text
     assert "Uw dossier" in html and 'id="via-afspraaklink"' in html
     assert "Sector van Installatiefederatie vzw" in html and "Gent, zaal 2" in html
