@@ -174,13 +174,15 @@ def registratie_request_new_link(*, ronde: Ronde, ondernemingsnummer: str, email
 
 def registratie_mail_new_link(*, ronde_id: int, ondernemingsnummer: str, email: str,
                               base: str = "") -> bool:
-    """Mail a fresh edit link when number and e-mail match a registration of the open round.
+    """Mail a fresh link when number and e-mail match a registration of the round.
 
-    Runs in the worker. At most NEW_LINKS_PER_HOUR requests per number are served; the
-    renewed link and its mail are saved together.
+    Runs in the worker. While the round is open the link edits; after the close it opens the
+    read-only dossier (a wiped registration no longer matches the e-mail). At most
+    NEW_LINKS_PER_HOUR requests per number are served; the renewed link and its mail are
+    saved together.
     """
     ronde = Ronde.objects.filter(pk=ronde_id).first()
-    if ronde is None or not ronde.is_open() or not _new_link_allowed(ronde.pk, ondernemingsnummer):
+    if ronde is None or not _new_link_allowed(ronde.pk, ondernemingsnummer):
         return False
     registratie = (Registratie.objects.select_related("ronde")
                    .filter(ronde=ronde, ondernemingsnummer=ondernemingsnummer,

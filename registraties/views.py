@@ -196,8 +196,32 @@ class BevestigingView(TemplateView):
         return context
 
 
+def edit_page_sections(registratie) -> list[dict]:
+    """What other apps add to the edit-link page and the dossier (portaal/extensions.py)."""
+    return [{"template": section.template, **section.context(registratie)}
+            for section in extensions.items(extensions.EDIT_PAGE_SECTIONS)]
+
+
+def dossier_response(request, registratie, *, refused: bool = False, via_link: bool = False):
+    """The read-only dossier: the registration's answers and what other apps add to it.
+
+    The edit link shows it after the close (``refused``: a POST was turned away, 409); the
+    link of an agreement mail (partnerschappen) shows it at any time (``via_link``: the page
+    says that the answers are changed with the edit link, not this one).
+    """
+    return render(request, "registraties/dossier.html", {
+        "registratie": registratie, "ronde": registratie.ronde,
+        "sections": edit_page_sections(registratie), "refused": refused, "via_link": via_link,
+        "answer_sections": registratie_answer_sections(registratie)},
+        status=409 if refused else 200)
+
+
 @method_decorator(never_cache, name="dispatch")
 class WijzigenView(View):
+    """The private link: the edit form while the round is open, then a read-only dossier
+    (answers, partnerships, conversations, agreements to confirm) until retention wipes the
+    link (its hash goes, so the link is unknown: 404)."""
+
     template_name = "registraties/wijzigen.html"
 
     def dispatch(self, request, token, *args, **kwargs):
@@ -205,13 +229,18 @@ class WijzigenView(View):
         if self.registratie is None:
             raise Http404(_("Deze wijzigingslink is ongeldig."))
         if not services.edit_link_is_alive(self.registratie):
-            return render(request, "registraties/link_verlopen.html",
-                          {"ronde": self.registratie.ronde}, status=410)
+            return self.dossier(refused=request.method not in ("GET", "HEAD"))
         return super().dispatch(request, *args, **kwargs)
 
+    def _sections(self) -> list[dict]:
+        return edit_page_sections(self.registratie)
+
+    def dossier(self, *, refused: bool):
+        """After the close: nothing on this page changes the registration; a POST is refused."""
+        return dossier_response(self.request, self.registratie, refused=refused)
+
     def _render(self, form, status=200):
-        sections = [{"template": section.template, **section.context(self.registratie)}
-                    for section in extensions.items(extensions.EDIT_PAGE_SECTIONS)]
+        sections = self._sections()
         # What the rules keep rather than refuse (the register's remarks, a condition to look
         # at): told calmly, never a lock on the organisation's own answers.
         notices = form.notices if form.is_bound else eligibility.judge_stored(
