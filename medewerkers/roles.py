@@ -20,6 +20,11 @@ REVIEWER_PERMISSIONS = (
     "partnerschappen.view_lidmaatschap",
     "partnerschappen.view_gesprek",
     "partnerschappen.view_uitnodiging",
+    # The agreements and who confirmed them (recording and submitting them is
+    # ``partnerschappen.leg_afspraak_vast``, a coordinator's).
+    "partnerschappen.view_afspraak",
+    "partnerschappen.view_afspraaklid",
+    "partnerschappen.view_bevestiging",
     # The enterprise register, to check an organisation against it.
     "kbo.view_onderneming",
     "kbo.view_snapshot",

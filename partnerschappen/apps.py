@@ -23,6 +23,8 @@ class PartnerschappenConfig(AppConfig):
 
         # The worker writes the conversation mails and their calendar entries when it sends them.
         rendering.register(mails.KINDS, mails.render)
+        # ... and the mail that puts an agreement to the members for confirmation.
+        rendering.register(mails.AGREEMENT_KINDS, mails.render_agreement)
 
         # What partnerships add to the registration pages (portaal/extensions.py):
         # the batch action "add to a partnership" on the list,

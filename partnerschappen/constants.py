@@ -46,3 +46,17 @@ class Antwoord(models.TextChoices):
     KOMT = "komt", _("komt")
     KOMT_NIET = "komt_niet", _("komt niet")
     ANDER_MOMENT = "ander_moment", _("stelt een ander moment voor")
+
+
+class Werkgebied(models.TextChoices):
+    """Where a member of an agreement will work: Flanders's five provinces and Brussels.
+
+    The codes are registraties' Provincie codes, so figures per province line up.
+    """
+
+    ANTWERPEN = "VAN", _("Antwerpen")
+    LIMBURG = "VLI", _("Limburg")
+    OOST_VLAANDEREN = "VOV", _("Oost-Vlaanderen")
+    VLAAMS_BRABANT = "VBR", _("Vlaams-Brabant")
+    WEST_VLAANDEREN = "VWV", _("West-Vlaanderen")
+    BRUSSEL = "BRU", _("Brussel")

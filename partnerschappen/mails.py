@@ -1,4 +1,5 @@
-"""Every e-mail about a conversation: invitation, update, cancellation, reminder.
+"""Every e-mail about a conversation (invitation, update, cancellation, reminder) and the
+agreement put to the members for confirmation.
 
 A staff request only queues the mail (berichten) with the data it is made from: the
 invitation, the members the recipient may see, its answer link and the conversation as it
@@ -18,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from berichten.models import Bericht
 from berichten.rendering import Bijlage, Rendered
 from berichten.services import bericht_queue
-from registraties.mails import absolute_url
+from registraties.mails import absolute_url, edit_url
 from registraties.models import Registratie
 
 from . import calendar
-from .models import Gesprek, Uitnodiging
+from .models import Afspraak, Gesprek, Uitnodiging
 
 INVITATION = "gesprek_uitnodiging"
 UPDATE = "gesprek_update"
@@ -123,3 +124,41 @@ def render(kind: str, gegevens: dict) -> Rendered:
         tekst=render_to_string("partnerschappen/email/gesprek.txt", context),
         html=render_to_string("partnerschappen/email/gesprek.html", context),
         bijlage=Bijlage(naam=calendar.FILE_NAME, type=calendar.content_type(method), inhoud=ics))
+
+
+# ----- the agreement put to the members (afspraken.afspraak_submit) ---------------------------
+
+AGREEMENT = "afspraak_ter_bevestiging"
+AGREEMENT_KINDS = {AGREEMENT: _("Afspraak ter bevestiging")}
+AGREEMENT_SUBJECT = "Ter bevestiging: de afspraken van het partnerschap {naam} (versie {nummer})"
+
+
+def agreement_mail(*, afspraak: Afspraak, registratie: Registratie, base: str = "") -> Bericht:
+    """Queue the mail asking one member to confirm ``afspraak`` on its dossier.
+
+    The dossier link is the registration's edit link, renewed here (only its hash is stored,
+    so a mail can only carry a fresh one); the link of an earlier mail stops working.
+    """
+    from registraties.services import registratie_renew_link
+
+    token = registratie_renew_link(registratie=registratie)
+    return bericht_queue(
+        aan=registratie.contact_email, soort=AGREEMENT,
+        onderwerp=AGREEMENT_SUBJECT.format(naam=afspraak.partnerschap.naam,
+                                           nummer=afspraak.nummer),
+        gegevens={"registratie": registratie.pk, "afspraak": afspraak.pk,
+                  "dossier_url": edit_url(token, base=base) + "#afspraken"})
+
+
+def render_agreement(kind: str, gegevens: dict) -> Rendered:
+    """Text and HTML of the agreement mail (in the worker): the version as it was queued
+    (versions never change), the member's own part and the link."""
+    afspraak = Afspraak.objects.select_related("partnerschap").get(pk=gegevens["afspraak"])
+    registratie = Registratie.objects.get(pk=gegevens["registratie"])
+    leden = list(afspraak.leden.select_related("registratie").order_by("registratie__naam", "pk"))
+    context = {"afspraak": afspraak, "partnerschap": afspraak.partnerschap,
+               "registratie": registratie, "leden": leden,
+               "eigen": next((lid for lid in leden if lid.registratie_id == registratie.pk), None),
+               "dossier_url": gegevens["dossier_url"]}
+    return Rendered(tekst=render_to_string("partnerschappen/email/afspraak.txt", context),
+                    html=render_to_string("partnerschappen/email/afspraak.html", context))

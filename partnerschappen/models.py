@@ -13,7 +13,15 @@ from simple_history.models import HistoricalRecords
 from registraties.constants import Actie, Thema
 from registraties.fields import ChoiceListField
 
-from .constants import Antwoord, Basis, Deelname, GesprekStatus, LidRol, PartnerschapStatus
+from .constants import (
+    Antwoord,
+    Basis,
+    Deelname,
+    GesprekStatus,
+    LidRol,
+    PartnerschapStatus,
+    Werkgebied,
+)
 
 
 class PartnerschapQuerySet(models.QuerySet):
@@ -208,3 +216,125 @@ class Uitnodiging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registratie} – {self.gesprek}"
+
+
+# ----- the agreement (afspraken) -------------------------------------------------------------
+
+class Afspraak(models.Model):
+    """One version of a partnership's agreement, recorded by a coordinator after a conversation.
+
+    A version never changes once written (only when it was put to the members): every change
+    is a new version with the next ``nummer``, so the versions are the history. The
+    services are in ``partnerschappen/afspraken.py``.
+    """
+
+    partnerschap = models.ForeignKey(Partnerschap, on_delete=models.CASCADE,
+                                     related_name="afspraken", verbose_name=_("partnerschap"))
+    nummer = models.PositiveIntegerField(_("versie"))
+    themas = ChoiceListField(_("thema's"), choices_enum=Thema)
+    thema_andere = models.CharField(_("ander thema"), max_length=300, blank=True, default="")
+    doelgroep = models.TextField(_("doelgroep"))
+    open_vragen = models.TextField(_("open vragen voor ESF&DO"), blank=True, default="")
+    volgende_stap = models.TextField(_("volgende stap"))
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("vastgelegd door"),
+    )
+    aangemaakt_op = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+    # When it was put to the members for confirmation ("ter bevestiging voorgelegd").
+    voorgelegd_op = models.DateTimeField(_("ter bevestiging voorgelegd op"), null=True,
+                                         blank=True)
+
+    class Meta:
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken")
+        ordering = ["partnerschap", "-nummer"]
+        permissions = [("leg_afspraak_vast",
+                        _("Afspraken vastleggen en ter bevestiging voorleggen"))]
+        constraints = [
+            models.UniqueConstraint(fields=["partnerschap", "nummer"],
+                                    name="afspraak_versie_uniek"),
+            models.CheckConstraint(condition=Q(nummer__gte=1), name="afspraak_versie_vanaf_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnerschap} – versie {self.nummer}"
+
+    @property
+    def themas_labels(self) -> list[str]:
+        return self._meta.get_field("themas").labels(self.themas)
+
+
+class AfspraakLid(models.Model):
+    """What one member takes on in one version of the agreement."""
+
+    afspraak = models.ForeignKey(Afspraak, on_delete=models.CASCADE, related_name="leden",
+                                 verbose_name=_("afspraak"))
+    # The registration, not the membership: a version stays readable after a member left.
+    registratie = models.ForeignKey("registraties.Registratie", on_delete=models.PROTECT,
+                                    related_name="afspraakleden", verbose_name=_("organisatie"))
+    acties = ChoiceListField(_("acties"), choices_enum=Actie)
+    sectoren = models.TextField(_("sectoren"))
+    paritaire_comites = models.CharField(_("paritaire comités"), max_length=300, blank=True,
+                                         default="")
+    provincies = ChoiceListField(_("provincies"), choices_enum=Werkgebied)
+    bereik_ondernemingen = models.PositiveIntegerField(
+        _("te bereiken ondernemingen met hoogstens 50 werknemers"), default=0)
+    bereik_werknemers = models.PositiveIntegerField(
+        _("werknemers van wie de competenties in kaart gebracht worden"), default=0)
+    bijdrage = models.TextField(_("bijdrage"))
+
+    class Meta:
+        verbose_name = _("lid van een afspraak")
+        verbose_name_plural = _("leden van een afspraak")
+        ordering = ["afspraak", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["afspraak", "registratie"],
+                                    name="afspraaklid_uniek_per_versie"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registratie} – {self.afspraak}"
+
+    @property
+    def acties_labels(self) -> list[str]:
+        return self._meta.get_field("acties").labels(self.acties)
+
+    @property
+    def provincies_labels(self) -> list[str]:
+        return self._meta.get_field("provincies").labels(self.provincies)
+
+    @property
+    def has_regierol(self) -> bool:
+        return Actie.REGIE in (self.acties or [])
+
+
+class Bevestiging(models.Model):
+    """A member's answer to one version of the agreement: confirmed, or a comment.
+
+    One per member and version; answering again replaces it until a new version asks again.
+    """
+
+    afspraak = models.ForeignKey(Afspraak, on_delete=models.CASCADE,
+                                 related_name="bevestigingen", verbose_name=_("afspraak"))
+    registratie = models.ForeignKey("registraties.Registratie", on_delete=models.PROTECT,
+                                    related_name="bevestigingen", verbose_name=_("organisatie"))
+    akkoord = models.BooleanField(_("bevestigd"))
+    opmerking = models.TextField(_("opmerking"), blank=True, default="")
+    # The contact person's name as on the registration when it answered.
+    door = models.CharField(_("door"), max_length=200)
+    op = models.DateTimeField(_("op"))
+
+    class Meta:
+        verbose_name = _("bevestiging")
+        verbose_name_plural = _("bevestigingen")
+        ordering = ["afspraak", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["afspraak", "registratie"],
+                                    name="bevestiging_uniek_per_versie"),
+            models.CheckConstraint(condition=Q(akkoord=True) | ~Q(opmerking=""),
+                                   name="bevestiging_akkoord_of_opmerking"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registratie} – {self.afspraak}"

@@ -1,9 +1,17 @@
 """What partnerships store about people, declared for erasure and retention
-(registraties/personal_data.py): a member's own remark on an invitation, and staff's texts
-that may name a contact person."""
+(registraties/personal_data.py): a member's own remark on an invitation or comment on an
+agreement (and the name that confirmed it), and staff's texts that may name a contact person."""
 from registraties.personal_data import HISTORY_FIELDS, Coverage, by_kind, declare
 
-from .models import Gesprek, Lidmaatschap, Partnerschap, Uitnodiging
+from .models import (
+    Afspraak,
+    AfspraakLid,
+    Bevestiging,
+    Gesprek,
+    Lidmaatschap,
+    Partnerschap,
+    Uitnodiging,
+)
 
 
 def _partnerships_of(ids):
@@ -39,3 +47,17 @@ def declare_personal_data() -> None:
                      about=lambda ids: Uitnodiging.objects.filter(registratie__in=ids)))
     declare(Coverage(Uitnodiging.history.model, {**uitnodiging, **history},
                      about=lambda ids: Uitnodiging.history.filter(registratie__in=ids)))
+    # The agreement: staff's texts may name a contact person; a member's part is about the
+    # organisation except its contribution, written by staff.
+    declare(Coverage(Afspraak, by_kind(may_name=["doelgroep", "open_vragen", "volgende_stap",
+                                                 "thema_andere"], not_personal=["themas"]),
+                     about=lambda ids: Afspraak.objects.filter(
+                         partnerschap__in=_partnerships_of(ids))))
+    declare(Coverage(AfspraakLid, by_kind(
+        may_name=["bijdrage"], not_personal=["acties", "sectoren", "paritaire_comites",
+                                             "provincies"]),
+        about=lambda ids: AfspraakLid.objects.filter(afspraak__partnerschap__in=_partnerships_of(ids))))
+    # A member's comment is its own words; ``door`` is the contact person's name, replaced
+    # as a whole like the words it signed.
+    declare(Coverage(Bevestiging, by_kind(own_words=["opmerking", "door"]),
+                     about=lambda ids: Bevestiging.objects.filter(registratie__in=ids)))

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from berichten.models import Bericht
-from partnerschappen import gesprekken
+from partnerschappen import afspraken, gesprekken
 from partnerschappen import services as partnerships
 from partnerschappen.models import Uitnodiging
 from registraties import review
@@ -29,6 +29,7 @@ from registraties.personal_data import (
 from registraties.privacy import contact_person_erase
 from registraties.retention import personal_data_anonymise
 from tests.factories import RondeFactory, make_registratie
+from tests.partnerschappen.afspraken import record as record_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,11 @@ def person():
     uitnodiging = Uitnodiging.objects.get(registratie=theirs)
     gesprekken.uitnodiging_answer(uitnodiging=uitnodiging, antwoord="ander_moment",
                                     opmerking="Liever dinsdag")
+    # The agreement after the conversation, on which they commented.
+    afspraak = record_agreement(partnerschap)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=theirs, akkoord=False,
+                              opmerking="Wij werken ook in Limburg.")
     ids = [theirs.pk]
     for coverage in declared():
         if coverage.about is None:

@@ -27,6 +27,11 @@ def test_reviewer_may_view_review_and_add_notes_but_not_edit_or_delete(reviewer)
     assert not reviewer.has_perm("partnerschappen.change_partnerschap")
     assert not reviewer.has_perm("partnerschappen.add_gesprek")
     assert not reviewer.has_perm("partnerschappen.plan_gesprek")
+    # Agreements: read them and who confirmed, never record or submit.
+    assert reviewer.has_perms(["partnerschappen.view_afspraak", "partnerschappen.view_afspraaklid",
+                               "partnerschappen.view_bevestiging"])
+    assert not reviewer.has_perm("partnerschappen.leg_afspraak_vast")
+    assert not reviewer.has_perm("partnerschappen.add_afspraak")
 
 
 def test_coordinator_may_do_everything_with_registrations_partnerships_and_rounds(coordinator):
@@ -37,6 +42,7 @@ def test_coordinator_may_do_everything_with_registrations_partnerships_and_round
         "registraties.delete_notitie", "verkenning.change_ronde",
         "partnerschappen.add_partnerschap", "partnerschappen.delete_partnerschap",
         "partnerschappen.change_lidmaatschap", "partnerschappen.plan_gesprek",
+        "partnerschappen.leg_afspraak_vast", "partnerschappen.view_bevestiging",
     ])
     assert not coordinator.has_perm("auth.change_user")
 
