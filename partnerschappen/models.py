@@ -338,3 +338,7 @@ class Bevestiging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registratie} – {self.afspraak}"
+
+
+# The building blocks' generated documents live with their package (partnerschappen/bouwstenen/).
+from .bouwstenen.models import Bouwstenendocument  # noqa: E402, F401

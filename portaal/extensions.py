@@ -53,6 +53,12 @@ Charts on /beheer/overzicht/: ``charts(request, ronde)`` returns one
 Read by registraties.admin.overview.overview_view.
 Filled by partnerschappen (partnerships per status, answers to invitations).""")
 
+OVERVIEW_LINKS = Point("overview_links", """\
+Links to other staff pages on /beheer/overzicht/: ``links(request, ronde)`` returns
+[(label, url), …], or nothing the user may not see. Read by
+registraties.admin.overview.overview_view. Filled by partnerschappen (the building blocks of
+the subsidy call).""")
+
 REGISTRATIE_COLUMNS = Point("registratie_columns", """\
 Columns of the registration sheet (Excel export): ``SheetColumn``. Read by
 registraties.excel.columns.RegistratieResource. Filled by partnerschappen (the
@@ -69,7 +75,8 @@ gets the 10 digits (or None when it cannot be a number) and returns a dict. Read
 kbo.views.kbo_lookup_json. Filled by registraties (whether the number already registered
 in the current round: yes or no, never who).""")
 
-POINTS = (REGISTRATIE_ACTIONS, REGISTRATIE_PANELS, OVERVIEW_CHARTS, REGISTRATIE_COLUMNS,
+POINTS = (REGISTRATIE_ACTIONS, REGISTRATIE_PANELS, OVERVIEW_CHARTS, OVERVIEW_LINKS,
+          REGISTRATIE_COLUMNS,
           EDIT_PAGE_SECTIONS, KBO_LOOKUP_ANSWERS)
 
 _registered: dict[str, list] = {point.name: [] for point in POINTS}

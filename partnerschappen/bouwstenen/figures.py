@@ -10,14 +10,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from registraties.admin.overview import registratie_overview
 from registraties.constants import Provincie, Thema
 from registraties.models import Registratie
 from verkenning.models import Ronde
 
-from ..constants import Deelname, LidRol, PartnerschapStatus
-from ..models import Lidmaatschap, Partnerschap
+from .. import afspraken
+from ..constants import Deelname, PartnerschapStatus
+from ..models import AfspraakLid, Bevestiging, Lidmaatschap, Partnerschap
 from ..selectors import partnership_counts
 from ..suggestions import joint_committees, sector_names
 
@@ -222,8 +226,7 @@ def _partnerships(ronde: Ronde) -> list[PartnershipView]:
                 naam=registratie.naam, rol="", acties=lid.acties_labels,
                 sectoren=registratie.sectoren, paritaire_comites=registratie.paritaire_comites,
                 provincies=[registratie.provincie] if registratie.provincie else [])
-            view.rol = lid.get_rol_display() if lid.rol == LidRol.REGISSEUR else view.rol or \
-                lid.get_rol_display()
+            view.rol = str(lid.get_rol_display())
             member_views.append(view)
             for name in sector_names(view.sectoren):
                 if name not in sectors:
@@ -244,10 +247,66 @@ def _partnerships(ronde: Ronde) -> list[PartnershipView]:
     return views
 
 
+def _shared_reach(reach: int, provinces: list[str]) -> Counter:
+    """A member's reach shared evenly over its provinces (the first ones take the remainder),
+    so that the map's provinces add up to the partnerships' reach."""
+    if not provinces:
+        return Counter()
+    share, rest = divmod(reach, len(provinces))
+    return Counter({code: share + (1 if index < rest else 0)
+                    for index, code in enumerate(provinces)})
+
+
 def _agreements(partnerships: list[Partnerschap]) -> dict[int, tuple[AgreementView, dict]]:
-    """{partnership pk: (its current agreement, {registration pk: MemberView})}: filled once the
-    agreements exist (afspraken.py)."""
-    return {}
+    """{partnership pk: (its current agreement, {registration pk: MemberView})}, read with the
+    agreement's own selectors (afspraken.current_versions, afspraken.confirmation_counts)."""
+    pks = [partnerschap.pk for partnerschap in partnerships]
+    versions = {afspraak.pk: afspraak for afspraak in afspraken.current_versions(pks)}
+    if not versions:
+        return {}
+    counts = afspraken.confirmation_counts(pks)
+    answers: dict[int, dict[int, Bevestiging]] = defaultdict(dict)
+    for bevestiging in Bevestiging.objects.filter(afspraak__in=list(versions)):
+        answers[bevestiging.afspraak_id][bevestiging.registratie_id] = bevestiging
+    members: dict[int, dict[int, MemberView]] = defaultdict(dict)
+    for lid in (AfspraakLid.objects.filter(afspraak__in=list(versions))
+                .select_related("registratie").order_by("pk")):
+        answer = answers[lid.afspraak_id].get(lid.registratie_id)
+        members[lid.afspraak_id][lid.registratie_id] = MemberView(
+            naam=lid.registratie.naam, rol="", acties=[str(a) for a in lid.acties_labels],
+            sectoren=lid.sectoren, paritaire_comites=lid.paritaire_comites,
+            provincies=list(lid.provincies or []),
+            bereik_ondernemingen=lid.bereik_ondernemingen, bereik_werknemers=lid.bereik_werknemers,
+            bijdrage=lid.bijdrage, bevestigd=_answer_text(answer))
+    result = {}
+    for afspraak in versions.values():
+        count = counts[afspraak.partnerschap_id]
+        remaining = set(count.missing)
+        described = members[afspraak.pk]
+        confirmed = sorted(view.naam for pk, view in described.items()
+                           if pk not in remaining and (answer := answers[afspraak.pk].get(pk))
+                           and answer.akkoord)
+        reach: Counter = Counter()
+        for view in described.values():
+            reach.update(_shared_reach(view.bereik_ondernemingen or 0, view.provincies))
+        result[afspraak.partnerschap_id] = (AgreementView(
+            nummer=afspraak.nummer, vastgelegd_op=afspraak.aangemaakt_op,
+            voorgelegd_op=afspraak.voorgelegd_op,
+            themas=[str(label) for label in afspraak.themas_labels],
+            thema_codes=list(afspraak.themas or []), doelgroep=afspraak.doelgroep,
+            open_vragen=afspraak.open_vragen, volgende_stap=afspraak.volgende_stap,
+            confirmed_by=confirmed, confirmed_count=count.bevestigd, member_count=count.totaal,
+            reach_per_province=reach), described)
+    return result
+
+
+def _answer_text(answer: Bevestiging | None) -> str:
+    if answer is None:
+        return str(_("nog niet bevestigd"))
+    day = date_format(timezone.localtime(answer.op), "d/m/Y")
+    if answer.akkoord:
+        return str(_("bevestigd op %(dag)s") % {"dag": day})
+    return str(_("opmerking op %(dag)s") % {"dag": day})
 
 
 def round_figures(*, ronde: Ronde) -> Figures:
