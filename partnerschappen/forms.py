@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portaal.text import TextAnswersMixin
+from registraties.constants import Actie, Thema
 
+from . import afspraken
 from .calendar import BRUSSELS
-from .constants import PartnerschapStatus
+from .constants import PartnerschapStatus, Werkgebied
 from .gesprekken import MAX_DURATION, MAX_REPORT, MIN_DURATION
 
 # Where a service's error on a model field shows in these forms.
@@ -86,6 +88,11 @@ class AfrondenForm(TextAnswersMixin, forms.Form):
                             widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
                             help_text=_("Verplicht. Komt in de geschiedenis; de leden zien "
                                         "ze niet."))
+    toch_vormen = forms.BooleanField(
+        label=_("Toch vormen, ook al bevestigde nog niet elk lid de huidige afspraak"),
+        required=False,
+        help_text=_("Alleen voor een coördinator, met een reden hierboven: de geschiedenis "
+                    "vermeldt dat het partnerschap zonder alle bevestigingen gevormd werd."))
 
 
 class AfhakenForm(TextAnswersMixin, forms.Form):
@@ -105,3 +112,106 @@ class AntwoordForm(TextAnswersMixin, forms.Form):
     opmerking = forms.CharField(
         label=_("Opmerking (niet verplicht, behalve als u een ander moment voorstelt)"),
         required=False, strip=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+# ----- the agreement (afspraken) -------------------------------------------------------------
+
+REACH_ERRORS = {"required": _("Geef een aantal (0 als er geen zijn)."),
+                "invalid": _("Geef een geheel getal, zonder punten of spaties."),
+                "min_value": _("Geef een aantal van 0 of meer."),
+                "max_value": _("Geef een aantal tot %(limit_value)s.")}
+
+
+class AfspraakForm(TextAnswersMixin, forms.Form):
+    """The partnership's part of a new version; the rules are afspraken.afspraak_validate's."""
+
+    themas = forms.MultipleChoiceField(
+        label=_("Thema's"), choices=Thema.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("De thema's uit de oproep waarrond het partnerschap werkt."))
+    thema_andere = forms.CharField(label=_("Ander thema"), max_length=300, required=False)
+    doelgroep = forms.CharField(
+        label=_("Doelgroep"), required=False, max_length=afspraken.MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+        help_text=_("Welke ondernemingen en werknemers het partnerschap bereikt."))
+    open_vragen = forms.CharField(
+        label=_("Open vragen voor ESF&DO"), required=False, max_length=afspraken.MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+        help_text=_("Niet verplicht. Komen in de bouwstenen voor de subsidieoproep."))
+    volgende_stap = forms.CharField(
+        label=_("Volgende stap"), required=False, max_length=afspraken.MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}))
+
+
+class AfspraakLidForm(TextAnswersMixin, forms.Form):
+    """One member's part; ``registratie_id`` ties it to the member (the service checks that
+    the forms describe exactly the remaining members)."""
+
+    registratie_id = forms.IntegerField(widget=forms.HiddenInput)
+    acties = forms.MultipleChoiceField(label=_("Acties"), choices=Actie.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    sectoren = forms.CharField(label=_("Sectoren"), required=False,
+                               max_length=afspraken.MAX_CONTRIBUTION,
+                               widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    paritaire_comites = forms.CharField(label=_("Paritaire comités"), required=False,
+                                        max_length=300, help_text=_("Bv. 124, 200"))
+    provincies = forms.MultipleChoiceField(
+        label=_("Provincies waar de organisatie zal werken"), choices=Werkgebied.choices,
+        required=False, widget=forms.CheckboxSelectMultiple)
+    bereik_ondernemingen = forms.IntegerField(
+        label=_("Te bereiken ondernemingen met hoogstens 50 werknemers"), min_value=0,
+        max_value=afspraken.MAX_REACH, error_messages=REACH_ERRORS)
+    bereik_werknemers = forms.IntegerField(
+        label=_("Werknemers van wie de competenties in kaart gebracht worden"), min_value=0,
+        max_value=afspraken.MAX_REACH, error_messages=REACH_ERRORS)
+    bijdrage = forms.CharField(label=_("Bijdrage (kort)"), required=False,
+                               max_length=afspraken.MAX_CONTRIBUTION,
+                               widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+                               error_messages={"max_length": afspraken.MSG_CONTRIBUTION_TOO_LONG
+                                               % {"max": afspraken.MAX_CONTRIBUTION}})
+
+    def lid_input(self):
+        data = self.cleaned_data
+        return afspraken.LidInput(
+            registratie_id=data["registratie_id"], acties=data.get("acties") or [],
+            sectoren=data.get("sectoren") or "", paritaire_comites=data.get("paritaire_comites")
+            or "", provincies=data.get("provincies") or [],
+            bereik_ondernemingen=data.get("bereik_ondernemingen"),
+            bereik_werknemers=data.get("bereik_werknemers"), bijdrage=data.get("bijdrage") or "")
+
+
+AfspraakLidFormSet = forms.formset_factory(AfspraakLidForm, extra=0)
+
+
+def add_agreement_errors(form: AfspraakForm, formset, exc: ValidationError) -> list[str]:
+    """Put the service's errors next to their fields; returns the ones no field takes
+    (the rules across members: one regierol, the members as they are now)."""
+    by_member = {f.initial.get("registratie_id") or f.cleaned_data.get("registratie_id"): f
+                 for f in formset.forms if hasattr(f, "cleaned_data") or f.initial}
+    left: list[str] = []
+    by_key = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for key, errors in by_key.items():
+        if key is None or key == "leden":
+            left += [message for error in errors for message in error.messages]
+        elif key.startswith("leden."):
+            _prefix, pk, name = key.split(".", 2)
+            target = by_member.get(int(pk))
+            if target is not None and name in target.fields:
+                target.add_error(name, errors)
+            else:
+                left += [message for error in errors for message in error.messages]
+        elif key in form.fields:
+            form.add_error(key, errors)
+        else:
+            left += [message for error in errors for message in error.messages]
+    return left
+
+
+class BevestigingForm(TextAnswersMixin, forms.Form):
+    """A member's answer on its dossier: two buttons named ``akkoord`` and a comment."""
+
+    afspraak = forms.IntegerField(widget=forms.HiddenInput)
+    akkoord = forms.CharField(required=False)
+    opmerking = forms.CharField(
+        label=_("Opmerking (verplicht als u niet bevestigt)"), required=False, strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))

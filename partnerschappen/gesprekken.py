@@ -18,7 +18,7 @@ from registraties.constants import Actie
 from registraties.models import Registratie
 from registraties.services import new_token, token_hash
 
-from . import mails
+from . import afspraken, mails
 from .constants import (
     MIN_MEMBERS,
     Antwoord,
@@ -47,6 +47,9 @@ MSG_REASON_REQUIRED = _("Geef een reden op. Ze blijft intern en komt in de gesch
                         "partnerschap.")
 MSG_TOO_FEW_CONFIRMED = _("Een gevormd partnerschap heeft minstens %(min)d leden die niet "
                           "afhaakten.")
+MSG_NOT_CONFIRMED = _("Een partnerschap wordt pas gevormd als elk lid dat niet afhaakte de "
+                      "huidige afspraak bevestigde (nu: %(stand)s). Leg de afspraak ter "
+                      "bevestiging voor, of vink ‘Toch vormen’ aan en geef de reden.")
 MSG_NOT_A_CHOICE = _("Kies een van de drie knoppen: ik kom, ik kom niet of ik stel een ander "
                      "moment voor.")
 MSG_REMARK_REQUIRED = _("Schrijf in het vak 'Opmerking' welk ander moment u voorstelt.")
@@ -57,6 +60,8 @@ MSG_ANSWER_CLOSED = _("Het gesprek is begonnen of voorbij: uw antwoord kan niet 
 
 REASON_INVITED = "Leden uitgenodigd voor een gesprek"
 REASON_STATUS = "Status gewijzigd: {status}"
+REASON_OVERRIDE = ("Status gewijzigd: gevormd zonder bevestiging van alle leden ({stand}), "
+                   "op gezag van een coördinator")
 REASON_MEMBER_DROPPED = "Lid afgehaakt"
 REASON_ANSWERED = "Beantwoord door de organisatie via de antwoordlink"
 
@@ -383,26 +388,39 @@ def _require_reason(reden: str) -> str:
 
 
 @transaction.atomic
-def partnerschap_form(*, partnerschap: Partnerschap, reden: str, user=None) -> Partnerschap:
-    """After the conversation: the partnership is formed; the members still in it are confirmed."""
+def partnerschap_form(*, partnerschap: Partnerschap, reden: str, override: bool = False,
+                      user=None) -> Partnerschap:
+    """After the conversation: the partnership is formed; the members still in it are confirmed.
+
+    Only when every member that did not drop out confirmed the current agreement
+    (``afspraken.all_confirmed``), or when a coordinator overrides that (``override``) with
+    ``reden``: the history then says it was formed without every confirmation, and by whom.
+    """
     reden = _require_reason(reden)
     partnerschap = Partnerschap.objects.select_for_update().get(pk=partnerschap.pk)
     staying = list(partnerschap.lidmaatschappen.exclude(deelname=Deelname.AFGEHAAKT))
     if len(staying) < MIN_MEMBERS:
         raise ValidationError(MSG_TOO_FEW_CONFIRMED, code="te_weinig_leden",
                               params={"min": MIN_MEMBERS})
+    confirmation = afspraken.partnerschap_confirmation(partnerschap)
+    if not confirmation.complete and not override:
+        raise ValidationError(MSG_NOT_CONFIRMED, code="niet_bevestigd",
+                              params={"stand": str(confirmation)})
     for lid in staying:
         if lid.deelname != Deelname.BEVESTIGD:
             lid.deelname = Deelname.BEVESTIGD
             set_history_user(lid, user)
             lid._change_reason = REASON_STATUS.format(status=PartnerschapStatus.GEVORMD.label)
             lid.save(update_fields=["deelname"])
-    return _set_status(partnerschap, PartnerschapStatus.GEVORMD, reden, user)
+    change = None if confirmation.complete else REASON_OVERRIDE.format(stand=confirmation)
+    return _set_status(partnerschap, PartnerschapStatus.GEVORMD, reden, user, change=change)
 
 
-def _set_status(partnerschap: Partnerschap, status: str, reden: str, user) -> Partnerschap:
+def _set_status(partnerschap: Partnerschap, status: str, reden: str, user,
+                change: str | None = None) -> Partnerschap:
     partnerschap.status, partnerschap.status_reden = status, reden
-    partnerschap._change_reason = REASON_STATUS.format(status=PartnerschapStatus(status).label)
+    partnerschap._change_reason = change or REASON_STATUS.format(
+        status=PartnerschapStatus(status).label)
     set_history_user(partnerschap, user)
     partnerschap.save(update_fields=["status", "status_reden", "gewijzigd_op"])
     return partnerschap

@@ -17,7 +17,7 @@ from django.views import View
 
 from registraties.mails import base_url
 
-from .. import gesprekken
+from .. import afspraken, gesprekken
 from ..constants import Deelname, PartnerschapStatus
 from ..forms import AfhakenForm, AfrondenForm, GesprekForm, VerslagForm, add_service_errors
 from ..mails import moment_text
@@ -252,12 +252,16 @@ class PartnerschapOutcomeView(GesprekPage):
     """After the conversation: the partnership is formed, or the whole partnership drops out."""
 
     title = _("Partnerschap afronden")
-    intro = [_("Gevormd: de leden die niet afhaakten, worden bevestigd. Afgehaakt: geplande "
-               "gesprekken worden geannuleerd (de leden krijgen een annulering). De reden blijft "
-               "intern.")]
+    intro = [_("Gevormd: kan zodra elk lid dat niet afhaakte de huidige afspraak bevestigde; de "
+               "leden die niet afhaakten, worden bevestigd. Afgehaakt: geplande gesprekken "
+               "worden geannuleerd (de leden krijgen een annulering). De reden blijft intern.")]
+
+    def lines(self):
+        confirmation = afspraken.partnerschap_confirmation(self.partnerschap)
+        return [*self.intro, _("Afspraak: %(stand)s.") % {"stand": confirmation}]
 
     def get(self, request):
-        return self.render(AfrondenForm(), intro=self.intro, submit=_("Status opslaan"))
+        return self.render(AfrondenForm(), intro=self.lines(), submit=_("Status opslaan"))
 
     def post(self, request):
         form = AfrondenForm(request.POST)
@@ -265,8 +269,9 @@ class PartnerschapOutcomeView(GesprekPage):
             status, reden = form.cleaned_data["status"], form.cleaned_data["reden"]
             try:
                 if status == PartnerschapStatus.GEVORMD:
-                    gesprekken.partnerschap_form(partnerschap=self.partnerschap, reden=reden,
-                                               user=request.user)
+                    gesprekken.partnerschap_form(
+                        partnerschap=self.partnerschap, reden=reden, user=request.user,
+                        override=form.cleaned_data["toch_vormen"])
                     messages.success(request, MSG_FORMED % {"naam": self.partnerschap.naam})
                 else:
                     gesprekken.partnerschap_drop(partnerschap=self.partnerschap, reden=reden,
@@ -276,7 +281,7 @@ class PartnerschapOutcomeView(GesprekPage):
                 add_service_errors(form, exc)
             else:
                 return self.back("verloop")
-        return self.render(form, intro=self.intro, submit=_("Status opslaan"))
+        return self.render(form, intro=self.lines(), submit=_("Status opslaan"))
 
 
 class MemberDropView(GesprekPage):

@@ -16,10 +16,11 @@ from registraties.admin.excel import can_export
 from registraties.constants import RegistratieStatus
 from registraties.mails import base_url
 
-from .. import selectors, services
+from .. import afspraken, selectors, services
 from ..constants import GesprekStatus, LidRol
 from ..models import Lidmaatschap, Partnerschap
 from .actions import partnerschappen_excel_export
+from .afspraak_views import AfspraakRecordView, AfspraakSubmitView, AfspraakView
 from .gesprek_views import (
     GesprekCancelView,
     GesprekInviteView,
@@ -171,6 +172,7 @@ class PartnerschapChangeList(ChangeList):
         # Warnings and member statuses of the whole page in a fixed number of queries.
         page = list(self.result_list)
         by_pk = services.warnings_for_partnerships(page)
+        confirmations = afspraken.confirmation_counts([p.pk for p in page])
         statuses: dict[int, dict[str, int]] = {p.pk: {} for p in page}
         for row in (Lidmaatschap.objects.filter(partnerschap__in=page)
                     .values("partnerschap_id", "registratie__status")
@@ -179,6 +181,7 @@ class PartnerschapChangeList(ChangeList):
         for partnerschap in page:
             partnerschap.computed_warnings = by_pk[partnerschap.pk]
             partnerschap.member_statuses = statuses[partnerschap.pk]
+            partnerschap.confirmation = confirmations[partnerschap.pk]
 
 
 class AntwoordFilter(admin.SimpleListFilter):
@@ -209,7 +212,7 @@ def _warning_list(warnings):
 
 @admin.register(Partnerschap)
 class PartnerschapAdmin(ChoiceLabelsWhenReadOnly, DutchHistoryAdmin):
-    list_display = ["naam", "basis", "status", "aantal_leden", "status_leden",
+    list_display = ["naam", "basis", "status", "aantal_leden", "status_leden", "afspraak",
                     "waarschuwingen_kort"]
     list_filter = ["ronde", "status", "basis", AntwoordFilter]
     search_fields = ["naam", "notities", "lidmaatschappen__registratie__naam",
@@ -235,6 +238,7 @@ class PartnerschapAdmin(ChoiceLabelsWhenReadOnly, DutchHistoryAdmin):
         if obj is not None and request.method == "GET" \
                 and self.has_view_or_change_permission(request, obj):
             extra_context.update(self.conversation_context(request, obj))
+            extra_context["confirmation"] = afspraken.partnerschap_confirmation(obj)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError:
@@ -278,6 +282,11 @@ class PartnerschapAdmin(ChoiceLabelsWhenReadOnly, DutchHistoryAdmin):
         parts = [f"{counts[code]} {label}" for code, label in RegistratieStatus.choices
                  if counts.get(code)]
         return ", ".join(parts) or "–"
+
+    @admin.display(description=_("afspraak"))
+    def afspraak(self, obj):
+        confirmation = getattr(obj, "confirmation", None)
+        return str(confirmation) if confirmation is not None else "–"
 
     @admin.display(description=_("waarschuwingen"))
     def waarschuwingen_kort(self, obj):
@@ -330,6 +339,9 @@ class PartnerschapAdmin(ChoiceLabelsWhenReadOnly, DutchHistoryAdmin):
             page("<int:object_id>/gesprek/<int:gesprek_id>/verslag/", GesprekReportView,
                  "gesprek_verslag"),
             page("<int:object_id>/afronden/", PartnerschapOutcomeView, "afronden"),
+            page("<int:object_id>/afspraak/", AfspraakView, "afspraak"),
+            page("<int:object_id>/afspraak/vastleggen/", AfspraakRecordView, "afspraak_vastleggen"),
+            page("<int:object_id>/afspraak/voorleggen/", AfspraakSubmitView, "afspraak_voorleggen"),
             page("<int:object_id>/lid/<int:lid_id>/afhaken/", MemberDropView, "lid_afhaken"),
             *super().get_urls(),
         ]

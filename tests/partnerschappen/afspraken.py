@@ -36,3 +36,23 @@ def confirm_all(afspraak: Afspraak) -> None:
     afspraak.refresh_from_db()
     for lid in afspraak.leden.select_related("registratie"):
         afspraken.afspraak_answer(afspraak=afspraak, registratie=lid.registratie, akkoord=True)
+
+
+def form_post(partnerschap: Partnerschap, leden=None, **overrides) -> dict:
+    """The agreement form's POST as a browser sends it (prefix ``leden``)."""
+    leden = leden if leden is not None else member_inputs(partnerschap)
+    data = {"themas": ["behoeftedetectie"], "thema_andere": "",
+            "doelgroep": "Kleine bouwbedrijven", "open_vragen": "",
+            "volgende_stap": "Een eerste plan.", **overrides,
+            "leden-TOTAL_FORMS": str(len(leden)), "leden-INITIAL_FORMS": str(len(leden)),
+            "leden-MIN_NUM_FORMS": "0", "leden-MAX_NUM_FORMS": "1000"}
+    for index, lid in enumerate(leden):
+        prefix = f"leden-{index}-"
+        data.update({prefix + "registratie_id": str(lid.registratie_id),
+                     prefix + "acties": list(lid.acties), prefix + "sectoren": lid.sectoren,
+                     prefix + "paritaire_comites": lid.paritaire_comites,
+                     prefix + "provincies": list(lid.provincies),
+                     prefix + "bereik_ondernemingen": str(lid.bereik_ondernemingen),
+                     prefix + "bereik_werknemers": str(lid.bereik_werknemers),
+                     prefix + "bijdrage": lid.bijdrage})
+    return data

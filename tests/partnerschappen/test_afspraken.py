@@ -192,3 +192,77 @@ def test_a_dropped_partnership_takes_no_new_agreement(trio):
         record(trio)
     assert not Afspraak.objects.filter(partnerschap=trio).exists()
     assert trio.status == PartnerschapStatus.VOORSTEL  # the caller's copy; the row dropped
+
+
+# ----- the "gevormd" rule (enforced in gesprekken.partnerschap_form) ------------------------
+
+def test_a_partnership_without_an_agreement_cannot_be_formed(trio):
+    with pytest.raises(ValidationError) as refused:
+        gesprekken.partnerschap_form(partnerschap=trio, reden="Goed gesprek")
+    assert refused.value.messages == [
+        "Een partnerschap wordt pas gevormd als elk lid dat niet afhaakte de huidige afspraak "
+        "bevestigde (nu: nog geen afspraak). Leg de afspraak ter bevestiging voor, of vink "
+        "‘Toch vormen’ aan en geef de reden."]
+    trio.refresh_from_db()
+    assert trio.status == PartnerschapStatus.VOORSTEL
+
+
+def test_one_comment_instead_of_a_confirmation_keeps_it_from_being_formed(trio):
+    afspraak = record(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    a, b, c = members(trio)
+    for registratie in (a, b):
+        afspraken.afspraak_answer(afspraak=afspraak, registratie=registratie, akkoord=True)
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=c, akkoord=False,
+                              opmerking="Ons bereik klopt niet.")
+    with pytest.raises(ValidationError, match=r"\(nu: bevestigd door 2 van 3\)"):
+        gesprekken.partnerschap_form(partnerschap=trio, reden="Bijna")
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=c, akkoord=True)
+    gesprekken.partnerschap_form(partnerschap=trio, reden="Iedereen bevestigde")
+    trio.refresh_from_db()
+    assert trio.status == PartnerschapStatus.GEVORMD
+    assert trio.history.first().history_change_reason == "Status gewijzigd: gevormd"
+
+
+def test_confirmations_of_an_older_version_do_not_count(trio):
+    first = record(trio)
+    afspraken.afspraak_submit(afspraak=first)
+    confirm_all(first)
+    record(trio, volgende_stap="Na het tweede gesprek")
+    with pytest.raises(ValidationError, match="bevestigd door 0 van 3"):
+        gesprekken.partnerschap_form(partnerschap=trio, reden="Toch")
+
+
+def test_a_member_that_dropped_out_need_not_confirm(trio):
+    c = member(trio, "Geheim Netwerk vzw")
+    gesprekken.lidmaatschap_drop(lidmaatschap=trio.lidmaatschappen.get(registratie=c),
+                                 reden="Weg")
+    afspraak = record(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    confirm_all(afspraak)
+    assert str(afspraken.partnerschap_confirmation(trio)) == "bevestigd door 2 van 2"
+    gesprekken.partnerschap_form(partnerschap=trio, reden="De twee bevestigden")
+    trio.refresh_from_db()
+    assert trio.status == PartnerschapStatus.GEVORMD
+
+
+def test_a_coordinator_overrides_with_a_reason_and_the_history_says_so(trio):
+    from django.contrib.auth import get_user_model
+
+    cora = get_user_model().objects.create_user("cora", is_staff=True)
+    afspraak = record(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=members(trio)[0], akkoord=True)
+    with pytest.raises(ValidationError) as no_reason:
+        gesprekken.partnerschap_form(partnerschap=trio, reden=" ", override=True, user=cora)
+    assert "reden" in no_reason.value.message_dict
+    gesprekken.partnerschap_form(partnerschap=trio, reden="Mondeling bevestigd op 3/10",
+                                 override=True, user=cora)
+    trio.refresh_from_db()
+    assert (trio.status, trio.status_reden) == (PartnerschapStatus.GEVORMD,
+                                                "Mondeling bevestigd op 3/10")
+    last = trio.history.first()
+    assert last.history_change_reason == (
+        "Status gewijzigd: gevormd zonder bevestiging van alle leden (bevestigd door 1 van 3), "
+        "op gezag van een coördinator")
+    assert last.history_user == cora

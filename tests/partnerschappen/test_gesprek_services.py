@@ -6,12 +6,14 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from partnerschappen import gesprekken, services
+from partnerschappen import afspraken, gesprekken, services
 from partnerschappen.constants import Antwoord, Deelname, GesprekStatus, PartnerschapStatus
 from partnerschappen.models import Gesprek, Uitnodiging
 from registraties.constants import Actie
 from registraties.services import token_hash
 
+from .afspraken import confirm_all
+from .afspraken import record as record_agreement
 from .gesprekken import answer_token, in_days, mails_to, plan
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +168,10 @@ def test_forming_needs_a_reason_confirms_the_members_and_is_in_the_history(trio,
         "Geef een reden op. Ze blijft intern en komt in de geschiedenis van het partnerschap."]}
     carla = trio.lidmaatschappen.get(registratie__contact_email="carla@geheim.test")
     gesprekken.lidmaatschap_drop(lidmaatschap=carla, reden="Andere prioriteiten.", user=coordinator)
+    # The two that stay confirmed the agreement (the rule: tests/partnerschappen/test_afspraken.py).
+    afspraak = record_agreement(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    confirm_all(afspraak)
 
     gesprekken.partnerschap_form(partnerschap=trio, reden="Iedereen bevestigde in het gesprek.",
                                user=coordinator)

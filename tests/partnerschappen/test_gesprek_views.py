@@ -7,12 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from berichten.models import Bericht
-from partnerschappen import gesprekken, services
+from partnerschappen import afspraken, gesprekken, services
 from partnerschappen.constants import Antwoord, PartnerschapStatus
 from partnerschappen.models import Gesprek, Uitnodiging
 from registraties import services as registratie_services
 from tests.factories import make_registratie
 
+from .afspraken import confirm_all
+from .afspraken import record as record_agreement
 from .gesprekken import answer_token, in_days, mails_to, plan
 
 pytestmark = pytest.mark.django_db
@@ -290,6 +292,9 @@ def test_the_outcome_needs_a_reason_and_lands_in_the_course_in_dutch(coordinator
             'van het partnerschap.') in refused.text
     trio.refresh_from_db()
     assert trio.status == PartnerschapStatus.VOORSTEL
+    afspraak = record_agreement(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    confirm_all(afspraak)
 
     coordinator_client.post(url, {"status": "gevormd", "reden": "Alle drie bevestigden."})
 
