@@ -1,7 +1,8 @@
 """/beheer/bouwstenen/: the building blocks of the subsidy call of one round.
 
 A coordinator presses "Bouwstenen maken": the request only queues the job (tasks.py), the page
-shows its progress (refreshing itself) and offers the PDF and the Word file when they are ready.
+shows its progress (static/admin-portaal/bouwstenen.js fetches it again in place: no timed
+reload) and offers the PDF and the Word file when they are ready.
 Reviewers read: they see and download the documents, but only coordinators make them
 (``partnerschappen.add_bouwstenendocument``, which the coordinator role holds).
 """
@@ -75,7 +76,7 @@ def bouwstenen_view(request):
         "documents": documents,
         "can_make": can_make(request.user) and ronde is not None,
         "busy": busy,
-        "refresh_seconds": REFRESH_SECONDS if busy else None,
+        "refresh_seconds": REFRESH_SECONDS,
         "overview_url": reverse("admin:overzicht"),
     }
     return TemplateResponse(request, "bouwstenen/pagina.html", context)
