@@ -20,6 +20,15 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     numeric: tuple[int, ...] = ()  # columns with numbers (right-aligned)
+    # Column widths in percent: the PDF lays the table out at once from them (a fixed table
+    # layout), instead of measuring every cell's text first.
+    widths: tuple[int, ...] = ()
+
+    def __post_init__(self):
+        if not self.widths:
+            first = 70 if len(self.headers) == 2 else 40
+            rest = (100 - first) // max(1, len(self.headers) - 1)
+            self.widths = (first, *([rest] * (len(self.headers) - 1)))
 
 
 @dataclass
@@ -57,6 +66,24 @@ def _names(names: list[str]) -> str:
     return ", ".join(names) if names else "–"
 
 
+# A coverage cell names at most this many partnerships; every partnership's own page names
+# all its sectors, committees and provinces.
+NAMED = 6
+
+
+def _some_names(names: list[str], formed: list[str] | None = None) -> str:
+    """'12 (8 gevormd): A, B, C, D, E, F en nog 6', or the names when there are few."""
+    if not names:
+        return "–"
+    shown = ", ".join(names[:NAMED])
+    if len(names) > NAMED:
+        shown = _("%(names)s en nog %(rest)d") % {"names": shown, "rest": len(names) - NAMED}
+    if formed is None:
+        return shown
+    return _("%(n)d (%(formed)d gevormd): %(names)s") % {
+        "n": len(names), "formed": len(formed), "names": shown}
+
+
 def _figures_section(figures: Figures) -> Section:
     blocks = [Block(text=_("Registraties in deze ronde: %(total)d. Nog te beoordelen: "
                            "%(to_review)d.") % {"total": figures.total,
@@ -86,8 +113,9 @@ def _figures_section(figures: Figures) -> Section:
 def _coverage_table(caption: str, first: str, rows: list[CoverageRow]) -> Table:
     return Table(caption=caption,
                  headers=[first, _("Registraties"), _("Partnerschappen in gesprek of gevormd")],
-                 rows=[[row.label, str(row.registrations), _names(row.partnerships)]
-                       for row in rows], numeric=(1,))
+                 rows=[[row.label, str(row.registrations),
+                        _some_names(row.partnerships, row.formed)]
+                       for row in rows], numeric=(1,), widths=(26, 16, 58))
 
 
 def _white_spots(label: str, rows: list[CoverageRow]) -> Block:
@@ -113,8 +141,8 @@ def _coverage_section(figures: Figures) -> Section:
                      _("Gevormde partnerschappen")],
             rows=[[SHORT_NAMES[code], str(figures.map_registrations[code]),
                    str(figures.map_reach[code]),
-                   _names(provinces[code].formed)]
-                  for code in MAP_PROVINCES], numeric=(1, 2)))]
+                   _some_names(provinces[code].formed)]
+                  for code in MAP_PROVINCES], numeric=(1, 2), widths=(25, 17, 20, 38)))]
     return Section(title=_("Dekking"), key="dekking", new_page=True, blocks=[
         *map_blocks,
         Block(table=_coverage_table(_("Sectoren"), _("Sector"), figures.sectors)),
@@ -141,14 +169,15 @@ def _partnership_section(view: PartnershipView) -> Section:
                _names([SHORT_NAMES.get(code, code) for code in member.provincies]),
                "–" if member.bereik_ondernemingen is None else str(member.bereik_ondernemingen),
                "–" if member.bereik_werknemers is None else str(member.bereik_werknemers)]
-              for member in view.members], numeric=(4, 5))))
+              for member in view.members], numeric=(4, 5), widths=(26, 14, 20, 16, 13, 11))))
     if agreement is None:
         blocks.append(Block(text=_("Nog geen afspraak vastgelegd. Sectoren en provincies komen "
                                    "uit de registraties van de leden.")))
         blocks.append(Block(table=Table(
             caption=_("Sectoren van de leden"), headers=[_("Organisatie"), _("Sectoren"),
                                                           _("Paritaire comités")],
-            rows=[[m.naam, m.sectoren or "–", m.paritaire_comites or "–"] for m in view.members])))
+            rows=[[m.naam, m.sectoren or "–", m.paritaire_comites or "–"] for m in view.members],
+            widths=(35, 45, 20))))
         return Section(title=view.naam, blocks=blocks, level=2, new_page=True,
                        key=f"partnerschap-{view.pk}")
     blocks += [
@@ -169,7 +198,7 @@ def _partnership_section(view: PartnershipView) -> Section:
             headers=[_("Organisatie"), _("Sectoren"), _("Paritaire comités"), _("Bijdrage"),
                      _("Bevestiging")],
             rows=[[m.naam, m.sectoren or "–", m.paritaire_comites or "–", m.bijdrage or "–",
-                   m.bevestigd or "–"] for m in view.members])),
+                   m.bevestigd or "–"] for m in view.members], widths=(22, 18, 12, 32, 16))),
     ]
     return Section(title=view.naam, blocks=blocks, level=2, new_page=True,
                    key=f"partnerschap-{view.pk}")

@@ -9,21 +9,39 @@ from docx.shared import Pt
 from .content import Document, Table
 
 
-def _table(word, table: Table) -> None:
-    caption = word.add_paragraph(style="Caption")
-    caption.add_run(table.caption).bold = True
-    grid = word.add_table(rows=1, cols=len(table.headers))
-    grid.style = "Table Grid"
-    for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
-        cell.text = header
-        cell.paragraphs[0].runs[0].bold = True
-    for row in table.rows:
-        cells = grid.add_row().cells
-        for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            cell.text = value
-            if index in table.numeric:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    word.add_paragraph()
+class _Writer:
+    """Paragraphs and tables with their styles set by id: python-docx looks a style up by
+    name (and compares it with the default) on every use, which dominates a long document."""
+
+    def __init__(self, word):
+        self.word = word
+        self.style_ids = {name: word.styles[name].style_id for name in (
+            "Caption", "List Bullet", "Table Grid", "Title",
+            *(f"Heading {level}" for level in range(1, 5)))}
+
+    def paragraph(self, text: str = "", style: str = ""):
+        paragraph = self.word.add_paragraph(text)
+        if style:
+            paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = self.style_ids[style]
+        return paragraph
+
+    def heading(self, text: str, level: int):
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {min(level, 4)}")
+
+    def table(self, table: Table) -> None:
+        self.paragraph(style="Caption").add_run(table.caption).bold = True
+        grid = self.word.add_table(rows=1 + len(table.rows), cols=len(table.headers))
+        grid._tbl.tblPr.get_or_add_tblStyle().val = self.style_ids["Table Grid"]
+        for row, values in zip(grid.rows, [table.headers, *table.rows], strict=True):
+            header = values is table.headers
+            for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+                paragraph = cell.paragraphs[0]
+                run = paragraph.add_run(value)
+                if header:
+                    run.bold = True
+                elif index in table.numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self.paragraph()
 
 
 def document_docx(document: Document) -> bytes:
@@ -32,22 +50,23 @@ def document_docx(document: Document) -> bytes:
     word.core_properties.language = "nl-BE"
     word.core_properties.author = "ESF&DO"
     word.styles["Normal"].font.size = Pt(10)
-    word.add_heading(document.title, level=0)
-    word.add_paragraph(document.subtitle)
-    word.add_paragraph(document.made_on)
+    writer = _Writer(word)
+    writer.heading(document.title, 0)
+    writer.paragraph(document.subtitle)
+    writer.paragraph(document.made_on)
     for section in document.sections:
         if section.new_page:
-            word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        word.add_heading(section.title, level=section.level)
+            writer.paragraph().add_run().add_break(WD_BREAK.PAGE)
+        writer.heading(section.title, section.level)
         for block in section.blocks:
             if block.heading:
-                word.add_heading(block.heading, level=section.level + 1)
+                writer.heading(block.heading, section.level + 1)
             if block.text:
-                word.add_paragraph(block.text)
+                writer.paragraph(block.text)
             for item in block.items:
-                word.add_paragraph(item, style="List Bullet")
+                writer.paragraph(item, "List Bullet")
             if block.table is not None:
-                _table(word, block.table)
+                writer.table(block.table)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
