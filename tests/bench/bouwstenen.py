@@ -47,15 +47,16 @@ def child() -> None:
     from verkenning.models import Ronde
 
     ronde = Ronde.objects.get(slug=sys.argv[1])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     pdf, docx = bouwstenen_build_files(ronde=ronde)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak = _peak_mb()
     import io
 
     from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    print(json.dumps({"seconds": seconds, "peak": _peak_mb(), "pdf": len(pdf),
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak": peak, "pdf": len(pdf),
                       "docx": len(docx), "pages": pages}), flush=True)
 
 
