@@ -157,27 +157,32 @@ def _coverage_section(figures: Figures) -> Section:
     ])
 
 
+def _sentence(text: str) -> str:
+    text = " ".join((text or "–").split())
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def _partnership_section(view: PartnershipView) -> Section:
     agreement = view.agreement
     blocks = [Block(text=_("Status: %(status)s. Thema's: %(themas)s.") % {
         "status": view.status, "themas": _names(view.themas)})]
     blocks.append(Block(table=Table(
-        caption=_("Leden en hun acties"),
-        headers=[_("Organisatie"), _("Rol"), _("Acties"), _("Provincies"),
-                 _("Ondernemingen (≤ 50 werknemers)"), _("Werknemers")],
-        rows=[[member.naam, member.rol, _names(member.acties),
+        caption=_("Leden en hun acties (bereik: ondernemingen met hoogstens 50 werknemers, "
+                  "werknemers van wie de competenties in kaart gebracht worden)"),
+        headers=[_("Organisatie"), _("Rol en acties"), _("Provincies"), _("Ondernemingen"),
+                 _("Werknemers")],
+        rows=[[member.naam, f"{member.rol}: {_names(member.acties)}",
                _names([SHORT_NAMES.get(code, code) for code in member.provincies]),
                "–" if member.bereik_ondernemingen is None else str(member.bereik_ondernemingen),
                "–" if member.bereik_werknemers is None else str(member.bereik_werknemers)]
-              for member in view.members], numeric=(4, 5), widths=(26, 14, 20, 16, 13, 11))))
+              for member in view.members], numeric=(3, 4), widths=(27, 30, 17, 14, 12))))
     if agreement is None:
         blocks.append(Block(text=_("Nog geen afspraak vastgelegd. Sectoren en provincies komen "
                                    "uit de registraties van de leden.")))
-        blocks.append(Block(table=Table(
-            caption=_("Sectoren van de leden"), headers=[_("Organisatie"), _("Sectoren"),
-                                                          _("Paritaire comités")],
-            rows=[[m.naam, m.sectoren or "–", m.paritaire_comites or "–"] for m in view.members],
-            widths=(35, 45, 20))))
+        blocks.append(Block(heading=_("Sectoren van de leden"), items=[
+            _("%(naam)s: sectoren %(sectoren)s; paritaire comités %(pc)s.") % {
+                "naam": m.naam, "sectoren": m.sectoren or "–", "pc": m.paritaire_comites or "–"}
+            for m in view.members]))
         return Section(title=view.naam, blocks=blocks, level=2, new_page=True,
                        key=f"partnerschap-{view.pk}")
     blocks += [
@@ -193,12 +198,14 @@ def _partnership_section(view: PartnershipView) -> Section:
                                             "werknemers": view.reach_workers}),
         Block(heading=_("Doelgroep"), text=agreement.doelgroep),
         Block(heading=_("Volgende stap"), text=agreement.volgende_stap),
-        Block(table=Table(
-            caption=_("Bijdrage per lid"),
-            headers=[_("Organisatie"), _("Sectoren"), _("Paritaire comités"), _("Bijdrage"),
-                     _("Bevestiging")],
-            rows=[[m.naam, m.sectoren or "–", m.paritaire_comites or "–", m.bijdrage or "–",
-                   m.bevestigd or "–"] for m in view.members], widths=(22, 18, 12, 32, 16))),
+        # Full-width lines rather than a table of narrow columns: read more easily, and the PDF
+        # lays out far fewer wrapped lines (its time and memory grow with them).
+        Block(heading=_("Bijdrage per lid"), items=[
+            _("%(naam)s (%(bevestiging)s): %(bijdrage)s Sectoren: %(sectoren)s; paritaire "
+              "comités: %(pc)s.") % {
+                "naam": m.naam, "bevestiging": m.bevestigd or "–",
+                "bijdrage": _sentence(m.bijdrage), "sectoren": m.sectoren or "–",
+                "pc": m.paritaire_comites or "–"} for m in view.members]),
     ]
     return Section(title=view.naam, blocks=blocks, level=2, new_page=True,
                    key=f"partnerschap-{view.pk}")
