@@ -1,6 +1,6 @@
 """The lookup the interest form asks while an enterprise number is typed (JSON)."""
 from django.http import JsonResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from portaal import extensions
@@ -18,10 +18,6 @@ def _contributed(nummer: str) -> dict:
     for contribution in extensions.items(extensions.KBO_LOOKUP_ANSWERS):
         answer.update(contribution(number))
     return answer
-
-# The register changes once a month; an hour in the visitor's own browser is plenty, and
-# "private" keeps the numbers one visitor typed out of shared caches.
-CACHE_SECONDS = 3600
 
 
 # Lookups per client address: the form asks once a number is typed (again after a typo);
@@ -58,5 +54,9 @@ def kbo_lookup_json(request, nummer: str):
             "actief": entry.actief,
             **extra,
         })
-    patch_cache_control(response, private=True, max_age=CACHE_SECONDS)
+    # Never kept, not even in the visitor's own browser: the answer says whether the number
+    # registered, which changes the moment the visitor sends the form (kept for an hour, the
+    # form offered the name again to the one who had just registered). "private" also keeps
+    # the numbers one visitor typed out of shared caches.
+    add_never_cache_headers(response)
     return response

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from registraties.constants import Actie, Thema
 from registraties.models import Registratie
 
+from . import mails
 from .constants import Deelname, PartnerschapStatus, Werkgebied
 from .models import Afspraak, AfspraakLid, Bevestiging, Lidmaatschap, Partnerschap
 
@@ -108,6 +109,20 @@ def remaining_members(partnerschap: Partnerschap) -> list[Lidmaatschap]:
     """The members an agreement describes and who confirm it: all but the dropped ones."""
     return list(partnerschap.lidmaatschappen.exclude(deelname=Deelname.AFGEHAAKT)
                 .select_related("registratie").order_by("-rol", "registratie__naam", "pk"))
+
+
+def member_defaults(lid: Lidmaatschap) -> dict:
+    """A member's part as its registration and membership say it, to start a first version
+    from: its actions, sectors, joint committees, province, and the small companies it
+    reaches (companies reached × share with at most 50 employees)."""
+    registratie = lid.registratie
+    small = (registratie.aantal_ondernemingen or 0) * (
+        registratie.aandeel_kleine_ondernemingen or 0) // 100
+    return {"registratie_id": lid.registratie_id, "acties": list(lid.acties or []),
+            "sectoren": registratie.sectoren, "paritaire_comites": registratie.paritaire_comites,
+            "provincies": [registratie.provincie] if registratie.provincie in Werkgebied.values
+            else [],
+            "bereik_ondernemingen": small, "bereik_werknemers": 0, "bijdrage": ""}
 
 
 def afspraak_current(partnerschap: Partnerschap) -> Afspraak | None:
@@ -221,8 +236,6 @@ def afspraak_submit(*, afspraak: Afspraak, base: str = "", user=None) -> int:
     Allowed for the current version only; again later sends again (a reminder). Returns how
     many mails were queued.
     """
-    from . import mails  # mails imports the models only; here to keep this module's imports light
-
     afspraak = (Afspraak.objects.select_for_update().select_related("partnerschap")
                 .get(pk=afspraak.pk))
     if afspraak.partnerschap.status == PartnerschapStatus.AFGEHAAKT:
@@ -383,8 +396,12 @@ class DossierAgreement:
 
 
 def registratie_agreements(registratie: Registratie) -> list[DossierAgreement]:
-    """The organisation's partnerships (not the dropped ones, nor those it left), their current
-    agreement as put to the members and its own answer: five queries whatever their number."""
+    """The organisation's partnerships, their current agreement as put to the members and its
+    own answer: five queries whatever their number.
+
+    Not the dropped ones nor those it left; not a mere proposal either (staff's idea until the
+    members are invited or an agreement is put to them).
+    """
     memberships = list(Lidmaatschap.objects.filter(registratie=registratie)
                        .exclude(deelname=Deelname.AFGEHAAKT)
                        .exclude(partnerschap__status=PartnerschapStatus.AFGEHAAKT)
@@ -408,6 +425,8 @@ def registratie_agreements(registratie: Registratie) -> list[DossierAgreement]:
     result = []
     for lid in memberships:
         afspraak = versions.get(lid.partnerschap_id)
+        if lid.partnerschap.status == PartnerschapStatus.VOORSTEL and afspraak is None:
+            continue  # staff's proposal: the members learn of it from an invitation or agreement
         result.append(DossierAgreement(
             partnerschap=lid.partnerschap, members=others[lid.partnerschap_id],
             afspraak=afspraak, leden=leden[afspraak.pk] if afspraak else [],

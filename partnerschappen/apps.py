@@ -10,13 +10,13 @@ class PartnerschappenConfig(AppConfig):
         from berichten import rendering, worker
         from portaal import extensions
 
-        from . import mails
+        from . import demo, mails
         from .admin.actions import toevoegen_aan_partnerschap
         from .admin.overview import partnership_charts
         from .admin.registratie_panel import memberships_panel
         from .excel import PARTNERSHIPS_COLUMN
         from .privacy import declare_personal_data
-        from .selectors import edit_page_conversations
+        from .selectors import edit_page_agreements, edit_page_conversations
 
         # Erasure and retention (registraties/personal_data.py) cover what partnerships store.
         declare_personal_data()
@@ -37,9 +37,15 @@ class PartnerschappenConfig(AppConfig):
         extensions.register(extensions.OVERVIEW_CHARTS, partnership_charts)
         # each organisation's partnerships on the registration sheet,
         extensions.register(extensions.REGISTRATIE_COLUMNS, PARTNERSHIPS_COLUMN)
-        # and the conversations the organisation is invited to on its edit-link page.
+        # the organisation's partnerships and the agreements it is asked to confirm on its
+        # edit-link page (its read-only dossier after the close),
+        extensions.register(extensions.EDIT_PAGE_SECTIONS, extensions.Section(
+            template="partnerschappen/_dossier_afspraken.html", context=edit_page_agreements))
+        # and the conversations the organisation is invited to on that page.
         extensions.register(extensions.EDIT_PAGE_SECTIONS, extensions.Section(
             template="partnerschappen/_wijzigen_gesprekken.html", context=edit_page_conversations))
+        # Two partnerships after a conversation in the demo round of `make run`.
+        extensions.register(extensions.DEMO_CONTENT, demo.demo_partnerships)
         # The building blocks of the subsidy call: a link on the overview, and every worker's
         # sweep builds the documents that wait too long.
         from .admin.bouwstenen import overview_links

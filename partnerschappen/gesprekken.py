@@ -60,8 +60,8 @@ MSG_ANSWER_CLOSED = _("Het gesprek is begonnen of voorbij: uw antwoord kan niet 
 
 REASON_INVITED = "Leden uitgenodigd voor een gesprek"
 REASON_STATUS = "Status gewijzigd: {status}"
-REASON_OVERRIDE = ("Status gewijzigd: gevormd zonder bevestiging van alle leden ({stand}), "
-                   "op gezag van een coördinator")
+# A history row's reason holds at most 100 characters; who overrode is its history_user.
+REASON_OVERRIDE = "Status gewijzigd: gevormd zonder alle bevestigingen ({stand})"
 REASON_MEMBER_DROPPED = "Lid afgehaakt"
 REASON_ANSWERED = "Beantwoord door de organisatie via de antwoordlink"
 
@@ -412,7 +412,7 @@ def partnerschap_form(*, partnerschap: Partnerschap, reden: str, override: bool 
             set_history_user(lid, user)
             lid._change_reason = REASON_STATUS.format(status=PartnerschapStatus.GEVORMD.label)
             lid.save(update_fields=["deelname"])
-    change = None if confirmation.complete else REASON_OVERRIDE.format(stand=confirmation)
+    change = None if confirmation.complete else REASON_OVERRIDE.format(stand=confirmation)[:100]
     return _set_status(partnerschap, PartnerschapStatus.GEVORMD, reden, user, change=change)
 
 

@@ -312,7 +312,8 @@ class AfspraakLid(models.Model):
 class Bevestiging(models.Model):
     """A member's answer to one version of the agreement: confirmed, or a comment.
 
-    One per member and version; answering again replaces it until a new version asks again.
+    One per member and version; answering again replaces it (the history keeps the earlier
+    answer) until a new version asks again.
     """
 
     afspraak = models.ForeignKey(Afspraak, on_delete=models.CASCADE,
@@ -324,6 +325,9 @@ class Bevestiging(models.Model):
     # The contact person's name as on the registration when it answered.
     door = models.CharField(_("door"), max_length=200)
     op = models.DateTimeField(_("op"))
+
+    # A comment replaced by a later confirmation stays readable for staff.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("bevestiging")

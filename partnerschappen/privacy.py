@@ -59,5 +59,8 @@ def declare_personal_data() -> None:
         about=lambda ids: AfspraakLid.objects.filter(afspraak__partnerschap__in=_partnerships_of(ids))))
     # A member's comment is its own words; ``door`` is the contact person's name, replaced
     # as a whole like the words it signed.
-    declare(Coverage(Bevestiging, by_kind(own_words=["opmerking", "door"]),
+    bevestiging = by_kind(own_words=["opmerking", "door"])
+    declare(Coverage(Bevestiging, bevestiging,
                      about=lambda ids: Bevestiging.objects.filter(registratie__in=ids)))
+    declare(Coverage(Bevestiging.history.model, {**bevestiging, **history},
+                     about=lambda ids: Bevestiging.history.filter(registratie__in=ids)))

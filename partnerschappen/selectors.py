@@ -11,6 +11,7 @@ from portaal.history import field_display, user_display
 from registraties.models import Registratie
 from verkenning.models import Ronde
 
+from .afspraken import registratie_agreements
 from .constants import Antwoord, Deelname, GesprekStatus, PartnerschapStatus
 from .gesprekken import REMINDER_INTERVAL
 from .models import Gesprek, Lidmaatschap, Partnerschap, Uitnodiging
@@ -187,6 +188,11 @@ def partnership_counts(*, ronde: Ronde) -> tuple[Counter, Counter]:
 
 ANSWER_CHOICES = [*Antwoord.choices, (OPEN_ANSWER, OPEN_ANSWER_LABEL)]
 STATUS_CHOICES = PartnerschapStatus.choices
+
+
+def edit_page_agreements(registratie: Registratie) -> dict:
+    """The organisation's partnerships and their agreements as put to it (its own only)."""
+    return {"partnerschappen": registratie_agreements(registratie)}
 
 
 def edit_page_conversations(registratie: Registratie) -> dict:

@@ -1,15 +1,20 @@
-"""The public answer page of an invitation: /gesprek/<token>/ (komt, komt niet, ander moment)."""
+"""The public pages of partnerships: the answer page of an invitation, /gesprek/<token>/ (komt,
+komt niet, ander moment), and a member's confirmation of an agreement from its dossier."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from . import gesprekken, mails, selectors
-from .forms import AntwoordForm, add_service_errors
+from registraties.services import registratie_for_token
+
+from . import afspraken, gesprekken, mails, selectors
+from .forms import AntwoordForm, BevestigingForm, add_service_errors
+from .models import Afspraak
 
 MSG_SAVED = _("Bedankt, uw antwoord is bewaard. U kunt het hier wijzigen tot het gesprek begint.")
 
@@ -61,3 +66,49 @@ class AntwoordView(View):
                 messages.success(request, MSG_SAVED)
                 return HttpResponseRedirect(request.path, status=303)
         return self._render(form)
+
+
+MSG_CONFIRMED = _("Bedankt, u bevestigde de afspraken. Komt er een nieuwe versie, dan vragen "
+                  "we u opnieuw.")
+MSG_COMMENTED = _("Bedankt, uw opmerking is bewaard. ESF&DO neemt contact met u op.")
+MSG_NOT_A_BUTTON = _("Kies een van de twee knoppen: ik bevestig, of ik bevestig niet (met een "
+                     "opmerking).")
+
+
+@method_decorator(never_cache, name="dispatch")
+class AfspraakBevestigenView(View):
+    """POST from the dossier (the edit link's token): confirm an agreement or comment on it.
+
+    The service decides whether this organisation may answer this version; a refusal shows
+    the agreement again with the message and what was typed.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, token):
+        registratie = registratie_for_token(token)
+        if registratie is None:
+            raise Http404(_("Deze link is ongeldig."))
+        form = BevestigingForm(request.POST)
+        dossier = reverse("registraties:wijzigen", args=[token]) + "#afspraken"
+        if not form.is_valid():
+            raise Http404(_("Deze afspraak bestaat niet."))
+        afspraak = Afspraak.objects.filter(pk=form.cleaned_data["afspraak"]).first()
+        if afspraak is None:
+            raise Http404(_("Deze afspraak bestaat niet."))
+        choice = form.cleaned_data["akkoord"]
+        try:
+            if choice not in ("ja", "nee"):
+                raise ValidationError(MSG_NOT_A_BUTTON, code="keuze")
+            afspraken.afspraak_answer(afspraak=afspraak, registratie=registratie,
+                                      akkoord=choice == "ja",
+                                      opmerking=form.cleaned_data["opmerking"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            items = [item for item in afspraken.registratie_agreements(registratie)
+                     if item.partnerschap.pk == afspraak.partnerschap_id]
+            return render(request, "partnerschappen/afspraak_bevestigen.html", {
+                "form": form, "item": items[0] if items else None, "token": token,
+                "dossier_url": dossier, "registratie": registratie}, status=200)
+        messages.success(request, MSG_CONFIRMED if choice == "ja" else MSG_COMMENTED)
+        return HttpResponseRedirect(dossier, status=303)

@@ -75,9 +75,15 @@ gets the 10 digits (or None when it cannot be a number) and returns a dict. Read
 kbo.views.kbo_lookup_json. Filled by registraties (whether the number already registered
 in the current round: yes or no, never who).""")
 
+DEMO_CONTENT = Point("demo_content", """\
+What other apps add to the demo round of ``make run``: ``load(ronde, base)`` adds its content
+(only what is not there yet: the command runs at every start) and returns Dutch lines to
+print. Read by registraties' demo_data command. Filled by partnerschappen (two partnerships
+after a conversation: one formed with a confirmed agreement, one waiting for a
+confirmation).""")
+
 POINTS = (REGISTRATIE_ACTIONS, REGISTRATIE_PANELS, OVERVIEW_CHARTS, OVERVIEW_LINKS,
-          REGISTRATIE_COLUMNS,
-          EDIT_PAGE_SECTIONS, KBO_LOOKUP_ANSWERS)
+          REGISTRATIE_COLUMNS, EDIT_PAGE_SECTIONS, KBO_LOOKUP_ANSWERS, DEMO_CONTENT)
 
 _registered: dict[str, list] = {point.name: [] for point in POINTS}
 

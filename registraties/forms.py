@@ -181,7 +181,8 @@ class RegistratieForm(TextAnswersMixin, forms.ModelForm):
         error_messages = {"contact_email": {"invalid": MSG_EMAIL}}
 
     # The path the answers come in by (eligibility.TABLE): given by each caller; a subclass
-    # that serves one path only says so here.
+    # that serves one path only says so here. The form has no mode of its own: which rules
+    # refuse, flag or stay silent is the table's answer for this path, nothing else.
     path: Path | None = None
 
     def __init__(self, *args, ronde=None, path: Path | None = None,
@@ -190,7 +191,10 @@ class RegistratieForm(TextAnswersMixin, forms.ModelForm):
         _apply_questions_once(type(self))
         super().__init__(*args, **kwargs)
         self.ronde = ronde if ronde is not None else getattr(self.instance, "ronde", None)
-        self.path = path or type(self).path or (Path.EDIT_LINK if self.instance.pk else Path.FORM)
+        self.path = path or type(self).path
+        if self.path is None:
+            raise TypeError(f"{type(self).__name__} needs the path its answers come in by "
+                            "(path=eligibility.Path...)")
         # An import's sources, loaded once for many rows (see ``rebind``): {enterprise
         # number: pk} of the round for the duplicate check, and the register's entries.
         self.known_numbers = known_numbers
@@ -346,14 +350,15 @@ class RegistratieForm(TextAnswersMixin, forms.ModelForm):
             duplicates = duplicates.exclude(pk=self.instance.pk)
         return duplicates.exists()
 
-    # -- import mode: one form validates many rows -------------------------------------------
+    # -- many rows through one form (the import) ---------------------------------------------
 
     def rebind(self, data: dict, instance: Registratie, *, path: Path,
                stored: dict | None = None) -> "RegistratieForm":
         """Validate ``data`` for ``instance`` with this same form object (an import's rows).
 
         Building a form copies and configures its 35 fields; an import of 20,000 rows does
-        that once and re-binds here. Every rule still runs: ``is_valid()`` cleans from scratch.
+        that once and re-binds here. Every rule still runs: ``is_valid()`` cleans from scratch,
+        as ``path`` asks (eligibility.TABLE), the same as a form built for that row alone.
         ``stored``: the stored answers of an existing registration (``stored_answers``).
         """
         self.data, self.files, self.is_bound = data, {}, True

@@ -198,20 +198,35 @@ class BevestigingView(TemplateView):
 
 @method_decorator(never_cache, name="dispatch")
 class WijzigenView(View):
+    """The private link: the edit form while the round is open, then a read-only dossier
+    (answers, partnerships, conversations, agreements to confirm) until retention wipes the
+    link (its hash goes, so the link is unknown: 404)."""
+
     template_name = "registraties/wijzigen.html"
+    dossier_template = "registraties/dossier.html"
 
     def dispatch(self, request, token, *args, **kwargs):
         self.registratie = services.registratie_for_token(token)
         if self.registratie is None:
             raise Http404(_("Deze wijzigingslink is ongeldig."))
         if not services.edit_link_is_alive(self.registratie):
-            return render(request, "registraties/link_verlopen.html",
-                          {"ronde": self.registratie.ronde}, status=410)
+            return self.dossier(refused=request.method not in ("GET", "HEAD"))
         return super().dispatch(request, *args, **kwargs)
 
+    def _sections(self) -> list[dict]:
+        return [{"template": section.template, **section.context(self.registratie)}
+                for section in extensions.items(extensions.EDIT_PAGE_SECTIONS)]
+
+    def dossier(self, *, refused: bool):
+        """After the close: nothing on this page changes the registration; a POST is refused."""
+        return render(self.request, self.dossier_template, {
+            "registratie": self.registratie, "ronde": self.registratie.ronde,
+            "sections": self._sections(), "refused": refused,
+            "answer_sections": registratie_answer_sections(self.registratie)},
+            status=409 if refused else 200)
+
     def _render(self, form, status=200):
-        sections = [{"template": section.template, **section.context(self.registratie)}
-                    for section in extensions.items(extensions.EDIT_PAGE_SECTIONS)]
+        sections = self._sections()
         # What the rules keep rather than refuse (the register's remarks, a condition to look
         # at): told calmly, never a lock on the organisation's own answers.
         notices = form.notices if form.is_bound else eligibility.judge_stored(

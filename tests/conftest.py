@@ -1,4 +1,4 @@
-"""Shared fixtures: an open round, a closed round, valid form answers."""
+"""Shared fixtures: an open round, a closed round, valid form answers, staff in each role."""
 import os
 from datetime import timedelta
 
@@ -70,3 +70,52 @@ def kbo_register(db):
 
     enterprise()
     return enterprise
+
+
+# ----- staff -------------------------------------------------------------------------------
+# One staff member per role (medewerkers/roles.py) and a superuser, and test clients logged
+# in as them (``client.user`` is the account). Every test folder uses these; a test that
+# needs another account calls tests.factories.staff_member and logged_in.
+
+@pytest.fixture
+def reviewer(db):
+    from medewerkers.roles import REVIEWER
+    from tests.factories import staff_member
+
+    return staff_member("bea", REVIEWER)
+
+
+@pytest.fixture
+def coordinator(db):
+    from medewerkers.roles import COORDINATOR
+    from tests.factories import staff_member
+
+    return staff_member("cor", COORDINATOR, first_name="Cora", last_name="Coördinator")
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.factories import staff_member
+
+    return staff_member("sup", superuser=True)
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    from tests.factories import logged_in
+
+    return logged_in(reviewer)
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    from tests.factories import logged_in
+
+    return logged_in(coordinator)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    from tests.factories import logged_in
+
+    return logged_in(superuser)

@@ -3,8 +3,11 @@ import random
 from datetime import timedelta
 
 import factory
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
+from medewerkers.roles import staff_user_save
 from registraties import services
 from registraties.demo import demo_answers, valid_ondernemingsnummer
 from registraties.models import Registratie
@@ -93,3 +96,32 @@ def make_registraties(ronde, count: int, seed: int = 1):
     rows = demo_answers(count, seed=seed)
     return [services.registratie_submit(ronde=ronde, data=row, check_open=False).registratie
             for row in rows]
+
+
+# ----- staff accounts (the fixtures in tests/conftest.py use these) ---------------------------
+
+STAFF_PASSWORD = "x" * 16
+
+
+def staff_member(username: str, role: str | None = None, *, first_name: str = "",
+                 last_name: str = "", superuser: bool = False):
+    """A staff account in ``role`` (made the way ``maak_medewerker`` makes one), or one
+    without a role (the plumbing account with ``superuser=True``)."""
+    first_name = first_name or username.capitalize()
+    if role is None:
+        return get_user_model().objects.create_user(username=username, password=STAFF_PASSWORD,
+                                                    is_staff=True, is_superuser=superuser,
+                                                    first_name=first_name, last_name=last_name)
+    user, _created, _password = staff_user_save(username=username, role=role,
+                                                password=STAFF_PASSWORD, first_name=first_name,
+                                                last_name=last_name)
+    return user
+
+
+def logged_in(user):
+    """A test client with ``user`` logged in (without the second factor: tests run with
+    TWO_FACTOR_VERPLICHT off)."""
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client

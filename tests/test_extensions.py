@@ -27,9 +27,12 @@ def test_what_the_apps_register_at_each_point():
         "overview_links": ["partnerschappen.admin.bouwstenen.overview_links"],
         "registratie_columns": ["column partnerschappen (partnerschappen.excel.partnership_names)"],
         "edit_page_sections": [
+            "partnerschappen/_dossier_afspraken.html "
+            "(partnerschappen.selectors.edit_page_agreements)",
             "partnerschappen/_wijzigen_gesprekken.html "
             "(partnerschappen.selectors.edit_page_conversations)"],
         "kbo_lookup_answers": ["registraties.selectors.number_registered_now"],
+        "demo_content": ["partnerschappen.demo.demo_partnerships"],
     }
 
 

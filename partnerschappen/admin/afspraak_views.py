@@ -17,7 +17,6 @@ from django.views import View
 from registraties.mails import base_url
 
 from .. import afspraken
-from ..constants import Werkgebied
 from ..forms import AfspraakForm, AfspraakLidFormSet, add_agreement_errors
 from ..models import Afspraak, Bevestiging, Partnerschap
 
@@ -76,12 +75,20 @@ class AfspraakView(AfspraakPage):
             shown = next((v for v in versions if str(v.nummer) == wanted), None)
             if shown is None:
                 raise Http404(_("Deze versie van de afspraak bestaat niet."))
-        leden, answers = [], {}
+        leden, answers, earlier = [], {}, {}
         if shown is not None:
             leden = list(shown.leden.select_related("registratie")
                          .order_by("registratie__naam", "pk"))
             answers = {b.registratie_id: b for b in Bevestiging.objects.filter(afspraak=shown)}
-        rows = [{"lid": lid, "bevestiging": answers.get(lid.registratie_id)} for lid in leden]
+            # Comments a later confirmation replaced: staff still read them (the history).
+            for record in (Bevestiging.history.filter(afspraak_id=shown.pk, akkoord=False)
+                           .exclude(opmerking="").order_by("history_date")):
+                earlier.setdefault(record.registratie_id, []).append(record)
+        rows = [{"lid": lid, "bevestiging": answers.get(lid.registratie_id),
+                 "earlier": [r for r in earlier.get(lid.registratie_id, [])
+                             if not answers.get(lid.registratie_id)
+                             or r.opmerking != answers[lid.registratie_id].opmerking]}
+                for lid in leden]
         return self.render({
             "versions": versions, "shown": shown,
             "is_current": bool(versions) and shown == versions[0], "rows": rows,
@@ -101,14 +108,7 @@ def _initial_member(lid, version_part=None) -> dict:
                 "bereik_ondernemingen": version_part.bereik_ondernemingen,
                 "bereik_werknemers": version_part.bereik_werknemers,
                 "bijdrage": version_part.bijdrage}
-    registratie = lid.registratie
-    small = (registratie.aantal_ondernemingen or 0) * (registratie.aandeel_kleine_ondernemingen
-                                                       or 0) // 100
-    return {"registratie_id": lid.registratie_id, "acties": list(lid.acties or []),
-            "sectoren": registratie.sectoren, "paritaire_comites": registratie.paritaire_comites,
-            "provincies": [registratie.provincie] if registratie.provincie in Werkgebied.values
-            else [],
-            "bereik_ondernemingen": small, "bereik_werknemers": 0, "bijdrage": ""}
+    return afspraken.member_defaults(lid)
 
 
 class AfspraakRecordView(AfspraakPage):

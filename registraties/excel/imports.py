@@ -4,7 +4,7 @@ The file is read by ``reader.py`` (limits first, streaming). A row whose cells r
 as our own export writes the stored registration is unchanged: not judged, nothing written.
 Every other row goes through one RegistratieForm (``RegistratieForm.rebind``), as a new
 registration or as a change of the stored one (eligibility.TABLE: a change is refused only
-for what it introduces), and ``services.registraties_bulk_submit`` saves them all in one
+for what it introduces), and ``bulk.registraties_bulk_submit`` saves them all in one
 transaction. The admin runs this in the worker (``tasks.py``); the command
 ``import_registraties`` runs it in its own process.
 """
@@ -25,11 +25,12 @@ from kbo.selectors import KboLookup
 from portaal.excel import ChoiceWidget, JaNeeWidget, restore
 from verkenning.models import Ronde
 
-from ..eligibility import Path
+from ..eligibility import Outcome, Path, outcome
 from ..forms import RegistratieForm
 from ..models import Registratie
 from ..questions import ANSWER_FIELDS
-from ..services import DuplicateRegistration, registraties_bulk_submit
+from ..services import DuplicateRegistration
+from .bulk import registraties_bulk_submit
 from .columns import RegistratieResource
 from .reader import MAX_ROWS, ImportFileError, QuotedText, iter_rows
 
@@ -249,6 +250,7 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
             if stored is not None and all(exported[attribute](stored[attribute]) == value
                                           for attribute, value in parsed.items()):
                 # Exactly as exported: not judged at all (eligibility.TABLE), nothing written.
+                path = Path.IMPORT_UNCHANGED
                 key, result.action = stored["ondernemingsnummer"], UNCHANGED
             else:
                 data = dict(stored or {})  # columns missing from the file keep their stored value
@@ -275,7 +277,8 @@ def registraties_import(*, ronde: Ronde, source: bytes, dry_run: bool = True,
                         label = label_of_field.get(name) or name
                         result.errors.extend(f"{label}: {message}" for message in messages)
             if key:
-                if key in seen:
+                # The same number twice in one file: the table's "dubbel" for this row's path.
+                if key in seen and outcome("dubbel", path) is Outcome.REFUSE:
                     result.errors.append(
                         _("%(kolom)s: dit ondernemingsnummer staat ook al in rij %(rij)s; elke "
                           "organisatie mag maar één keer in het bestand staan.")

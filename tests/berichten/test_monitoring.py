@@ -2,15 +2,13 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.test import Client
 from django.utils import timezone
 
 from berichten import worker
 from berichten.models import Bericht, Werker
 from medewerkers.roles import COORDINATOR, REVIEWER
+from tests.factories import logged_in, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +16,8 @@ CHECK = "/gezondheid/werker/"
 LIST = "/beheer/berichten/bericht/"
 
 
-def staff_client(username: str, group: str) -> Client:
-    user = get_user_model().objects.create_user(username=username, password="x" * 16,
-                                                is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
+def staff_client(username: str, role: str):
+    return logged_in(staff_member(username, role))
 
 
 def mail(*, status="wachtend", age=timedelta(0), failed_ago=None, **fields) -> Bericht:

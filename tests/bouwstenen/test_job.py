@@ -13,7 +13,6 @@ from django_tasks_db.models import DBTaskResult
 from partnerschappen.bouwstenen import tasks
 from partnerschappen.bouwstenen.models import Bouwstenendocument, DocumentStatus
 from tests.berichten.helpers import DATABASE_TASKS, run_worker
-from tests.partnerschappen.conftest import _role_client
 
 from .conftest import docx_rows, pdf_text
 
@@ -26,40 +25,26 @@ def built_round_companies(built_round) -> int:
 
 
 @pytest.fixture
-def coordinator(db):
-    from medewerkers.roles import COORDINATOR
-
-    return _role_client("cora", COORDINATOR)
-
-
-@pytest.fixture
-def reviewer(db):
-    from medewerkers.roles import REVIEWER
-
-    return _role_client("bert", REVIEWER)
-
-
-@pytest.fixture
 def queue():
     with override_settings(TASKS=DATABASE_TASKS):
         yield
 
 
-def test_the_request_only_queues_and_the_worker_builds(built_round, coordinator, queue,
+def test_the_request_only_queues_and_the_worker_builds(built_round, coordinator_client, queue,
                                                        django_assert_max_num_queries):
     ronde = built_round.ronde
-    response = coordinator.post(URL, {"ronde": ronde.pk})
+    response = coordinator_client.post(URL, {"ronde": ronde.pk})
     assert response.status_code == 302
     document = Bouwstenendocument.objects.get()
-    assert document.status == DocumentStatus.WACHTEND and document.door == coordinator.user
+    assert document.status == DocumentStatus.WACHTEND and document.door == coordinator_client.user
     assert not document.pdf and not document.docx
     assert DBTaskResult.objects.filter(
         task_path="partnerschappen.bouwstenen.tasks.bouwstenen_build_task").count() == 1
     # A second press while it waits starts nothing new.
-    coordinator.post(URL, {"ronde": ronde.pk})
+    coordinator_client.post(URL, {"ronde": ronde.pk})
     assert Bouwstenendocument.objects.count() == 1
 
-    page = coordinator.get(f"{URL}?ronde={ronde.pk}")
+    page = coordinator_client.get(f"{URL}?ronde={ronde.pk}")
     body = page.content.decode()
     assert "Wacht op de werker" in body and 'data-bezig="1"' in body
     assert "PDF downloaden" not in body
@@ -68,14 +53,14 @@ def test_the_request_only_queues_and_the_worker_builds(built_round, coordinator,
     document.refresh_from_db()
     assert document.status == DocumentStatus.KLAAR and document.voortgang == 100
     with django_assert_max_num_queries(12):
-        page = coordinator.get(f"{URL}?ronde={ronde.pk}")
+        page = coordinator_client.get(f"{URL}?ronde={ronde.pk}")
     body = page.content.decode()
     assert "Klaar" in body and 'data-bezig="0"' in body and "is klaar: download" in body
-    pdf = coordinator.get(reverse("admin:bouwstenen_download", args=[document.pk, "pdf"]))
+    pdf = coordinator_client.get(reverse("admin:bouwstenen_download", args=[document.pk, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"].startswith('attachment; filename="bouwstenen-testronde-')
     assert "Bouw West" in pdf_text(pdf.content)
-    docx = coordinator.get(reverse("admin:bouwstenen_download", args=[document.pk, "docx"]))
+    docx = coordinator_client.get(reverse("admin:bouwstenen_download", args=[document.pk, "docx"]))
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert ("Bereikte ondernemingen samen", str(built_round_companies(built_round))) in docx_rows(
         docx.content)
@@ -89,38 +74,38 @@ def test_progress_is_recorded_step_by_step(built_round):
     assert seen[2][1] == "PDF"
 
 
-def test_a_reviewer_reads_and_downloads_but_cannot_make(built_round, reviewer, coordinator):
+def test_a_reviewer_reads_and_downloads_but_cannot_make(built_round, reviewer_client, coordinator_client):
     ronde = built_round.ronde
-    coordinator.post(URL, {"ronde": ronde.pk})  # immediate backend in tests: built at once
+    coordinator_client.post(URL, {"ronde": ronde.pk})  # immediate backend in tests: built at once
     document = Bouwstenendocument.objects.get()
     assert document.status == DocumentStatus.KLAAR
-    page = reviewer.get(f"{URL}?ronde={ronde.pk}")
+    page = reviewer_client.get(f"{URL}?ronde={ronde.pk}")
     assert page.status_code == 200
     body = page.content.decode()
     assert "Bouwstenen maken" not in body and "Alleen coördinatoren maken de bouwstenen" in body
-    assert reviewer.get(reverse("admin:bouwstenen_download", args=[document.pk, "pdf"])
+    assert reviewer_client.get(reverse("admin:bouwstenen_download", args=[document.pk, "pdf"])
                         ).status_code == 200
-    refused = reviewer.post(URL, {"ronde": ronde.pk})
+    refused = reviewer_client.post(URL, {"ronde": ronde.pk})
     assert refused.status_code == 403
     assert "Geen toegang" in refused.content.decode()
     assert Bouwstenendocument.objects.count() == 1
 
 
-def test_the_overview_links_to_the_page(built_round, reviewer):
-    body = reviewer.get(f"/beheer/overzicht/?ronde={built_round.ronde.pk}").content.decode()
+def test_the_overview_links_to_the_page(built_round, reviewer_client):
+    body = reviewer_client.get(f"/beheer/overzicht/?ronde={built_round.ronde.pk}").content.decode()
     assert f'href="{URL}?ronde={built_round.ronde.pk}"' in body
 
 
-def test_no_download_before_it_is_ready_nor_of_an_unknown_form(built_round, coordinator, queue):
-    coordinator.post(URL, {"ronde": built_round.ronde.pk})
+def test_no_download_before_it_is_ready_nor_of_an_unknown_form(built_round, coordinator_client, queue):
+    coordinator_client.post(URL, {"ronde": built_round.ronde.pk})
     document = Bouwstenendocument.objects.get()
-    assert coordinator.get(reverse("admin:bouwstenen_download",
+    assert coordinator_client.get(reverse("admin:bouwstenen_download",
                                    args=[document.pk, "pdf"])).status_code == 404
-    assert coordinator.get(f"{URL}{document.pk}/xlsx/").status_code == 404
+    assert coordinator_client.get(f"{URL}{document.pk}/xlsx/").status_code == 404
 
 
-def test_a_lost_job_is_taken_up_by_the_sweep(built_round, coordinator, queue):
-    coordinator.post(URL, {"ronde": built_round.ronde.pk})
+def test_a_lost_job_is_taken_up_by_the_sweep(built_round, coordinator_client, queue):
+    coordinator_client.post(URL, {"ronde": built_round.ronde.pk})
     DBTaskResult.objects.all().delete()  # the task got lost
     document = Bouwstenendocument.objects.get()
     assert tasks.bouwstenen_recover() == 0  # not waiting a claim's length yet
@@ -131,8 +116,8 @@ def test_a_lost_job_is_taken_up_by_the_sweep(built_round, coordinator, queue):
     assert document.status == DocumentStatus.KLAAR and document.pdf
 
 
-def test_a_job_of_a_dead_worker_is_built_again(built_round, coordinator, queue):
-    coordinator.post(URL, {"ronde": built_round.ronde.pk})
+def test_a_job_of_a_dead_worker_is_built_again(built_round, coordinator_client, queue):
+    coordinator_client.post(URL, {"ronde": built_round.ronde.pk})
     document = Bouwstenendocument.objects.get()
     Bouwstenendocument.objects.filter(pk=document.pk).update(
         status=DocumentStatus.BEZIG, bezig_door="dood:1",
@@ -143,8 +128,8 @@ def test_a_job_of_a_dead_worker_is_built_again(built_round, coordinator, queue):
     assert tasks.bouwstenen_build(document.pk) is False  # done: nothing to claim
 
 
-def test_a_failing_build_is_recorded_in_dutch(built_round, coordinator, queue, monkeypatch):
-    coordinator.post(URL, {"ronde": built_round.ronde.pk})
+def test_a_failing_build_is_recorded_in_dutch(built_round, coordinator_client, queue, monkeypatch):
+    coordinator_client.post(URL, {"ronde": built_round.ronde.pk})
     document = Bouwstenendocument.objects.get()
     # Stand-in for a broken font library: the drawing fails.
     monkeypatch.setattr(tasks, "document_pdf", lambda document: 1 / 0)
@@ -153,12 +138,12 @@ def test_a_failing_build_is_recorded_in_dutch(built_round, coordinator, queue, m
     document.refresh_from_db()
     assert document.status == DocumentStatus.MISLUKT
     assert "liep onverwacht fout" in document.fout
-    assert "liep onverwacht fout" in coordinator.get(URL).content.decode()
+    assert "liep onverwacht fout" in coordinator_client.get(URL).content.decode()
 
 
-def test_only_the_newest_documents_are_kept(built_round, coordinator):
+def test_only_the_newest_documents_are_kept(built_round, coordinator_client):
     for _i in range(tasks.KEEP_PER_ROUND + 2):
-        coordinator.post(URL, {"ronde": built_round.ronde.pk})
+        coordinator_client.post(URL, {"ronde": built_round.ronde.pk})
     assert Bouwstenendocument.objects.count() == tasks.KEEP_PER_ROUND + 1
 
 

@@ -46,11 +46,19 @@ def sideways_overflow(page) -> str:
             }
             return false;
         };
-        const wide = [...document.body.querySelectorAll("*")]
-            .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1 && !boxed(el))
-            .slice(0, 5).map(el => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
-                                   + `${el.className && el.className.baseVal === undefined
-                                        ? "." + String(el.className).split(" ").join(".") : ""}`);
+        const all = [...document.body.querySelectorAll("*")];
+        let culprits = all.filter(el => el.getBoundingClientRect().right > root.clientWidth + 1
+                                        && !boxed(el));
+        if (!culprits.length) {
+            // A box that fits, but whose text does not (a long e-mail address in a heading).
+            const spills = el => el.scrollWidth > el.clientWidth + 1
+                && getComputedStyle(el).overflowX === "visible" && !boxed(el);
+            culprits = all.filter(el => spills(el) && ![...el.children].some(spills));
+        }
+        const wide = culprits.slice(0, 5).map(
+            el => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
+                  + `${el.className && el.className.baseVal === undefined
+                       ? "." + String(el.className).split(" ").join(".") : ""}`);
         return `${root.scrollWidth}px wide in a ${root.clientWidth}px window: ${wide.join(", ")}`;
     }""")
 

@@ -282,3 +282,22 @@ def test_conversation_pages_have_no_serious_accessibility_violations(signed_in, 
     found += [f"gesprek-antwoord-fout: {line}" for line in serious_violations(public)]
     public.screenshot(path=str(SCREENSHOT_DIR / "gesprek-antwoord-fout-1280.png"), full_page=True)
     assert found == [], "\n".join(found)
+
+
+def test_the_personal_data_found_for_a_long_address_fits_a_phone(signed_in, live_server, ronde):
+    """Issue 16 (found by the coordinator's journey): the heading "Gevonden voor <address>"
+    of a long e-mail address made the page 415 px wide at 390."""
+    from .checks import assert_page_clean, at_phone_width
+
+    registratie = ronde.registraties.order_by("pk").first()
+    email = "charlotte.willems@cultuurnetwerkvlaanderen-en-brussel.be"
+    type(registratie).objects.filter(pk=registratie.pk).update(contact_email=email)
+    user, _created, _password = staff_user_save(username="privacy", role=COORDINATOR,
+                                                password="Proef-wachtwoord-2021!")
+    page = signed_in(user)
+    at_phone_width(page)
+    page.goto(live_server.url + "/beheer/persoonsgegevens/")
+    page.get_by_label("E-mailadres van de contactpersoon").fill(email)
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("heading", name=f"Gevonden voor {email}").wait_for()
+    assert_page_clean(page)

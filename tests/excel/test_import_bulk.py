@@ -6,6 +6,7 @@ from django.forms.models import model_to_dict
 
 from registraties import services
 from registraties.demo import demo_answers, valid_ondernemingsnummer
+from registraties.excel import bulk
 from registraties.models import Registratie
 from tests.factories import make_registratie
 
@@ -33,7 +34,7 @@ def test_bulk_submit_stores_what_one_by_one_submission_stores(open_ronde, closed
                                               check_open=False).registratie for row in rows]
     make_registratie(open_ronde)  # the round already has reference 0001
 
-    created = services.registraties_bulk_submit(ronde=open_ronde, new=rows, updates=[],
+    created = bulk.registraties_bulk_submit(ronde=open_ronde, new=rows, updates=[],
                                                 reason=REASON)
 
     assert [stored(Registratie.objects.get(pk=pk)) for pk in created] == \
@@ -59,7 +60,7 @@ def test_bulk_update_writes_only_answers_on_the_current_row_with_a_history_reaso
     data = dict(model_to_dict(stale), postcode="1000", gemeente="Brussel",
                 toelichting_werking="Vooral Vlaamse ondernemingen.")
 
-    services.registraties_bulk_submit(ronde=open_ronde, new=[], updates=[(stale.pk, data)],
+    bulk.registraties_bulk_submit(ronde=open_ronde, new=[], updates=[(stale.pk, data)],
                                       reason=REASON, user=coordinator)
 
     registratie.refresh_from_db()
@@ -75,7 +76,7 @@ def test_a_number_registered_meanwhile_makes_the_whole_bulk_save_fail(open_ronde
     rows = answers(3, seed=11)
     make_registratie(open_ronde, ondernemingsnummer=rows[2]["ondernemingsnummer"])
     with pytest.raises(services.DuplicateRegistration):
-        services.registraties_bulk_submit(ronde=open_ronde, new=rows, updates=[], reason=REASON)
+        bulk.registraties_bulk_submit(ronde=open_ronde, new=rows, updates=[], reason=REASON)
     assert Registratie.objects.count() == 1
     open_ronde.refresh_from_db()
     assert open_ronde.laatste_volgnummer == 1

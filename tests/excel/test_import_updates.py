@@ -2,7 +2,7 @@
 import pytest
 from django.forms.models import model_to_dict
 
-from registraties.excel import imports
+from registraties.excel import bulk, imports
 from registraties.excel.imports import IMPORT_REASON, UNCHANGED, UPDATE, registraties_import
 from registraties.models import Registratie
 from registraties.questions import ANSWER_FIELDS
@@ -27,10 +27,8 @@ def every_row(content: bytes, count: int, header: str, value) -> bytes:
 @pytest.fixture
 def small_batches(monkeypatch):
     """Chunks and save batches of 4 rows, so that 10 rows cross every batch boundary."""
-    from registraties import services
-
     monkeypatch.setattr(imports, "CHUNK_ROWS", 4)
-    monkeypatch.setattr(services, "BULK_BATCH_SIZE", 4)
+    monkeypatch.setattr(bulk, "BULK_BATCH_SIZE", 4)
 
 
 def test_a_re_import_updates_every_row_with_one_history_row_each(open_ronde, coordinator,
@@ -91,22 +89,20 @@ def test_one_update_breaking_a_rule_saves_none_of_the_updates(open_ronde, small_
 def test_a_failing_save_of_the_updates_leaves_every_row_as_it_was(open_ronde, small_batches,
                                                                   monkeypatch):
     """All or nothing also when the database refuses in a later batch, after earlier ones."""
-    from registraties import services
-
     make_registraties(open_ronde, 10, seed=5)
     before = stored_rows(open_ronde)
     history_before = Registratie.history.count()
     content = every_row(export_bytes(), 10, "Opmerkingen", "Nagekeken door ESF.")
     writes = []
-    real_update = services._BulkWriter.update
+    real_update = bulk._BulkWriter.update
 
     def update_then_fail(self, rows, fields):
         real_update(self, rows, fields)
         writes.append(len(rows))
         if len(writes) == 2:
-            raise services.IntegrityError("refused by the database")
+            raise bulk.IntegrityError("refused by the database")
 
-    monkeypatch.setattr(services._BulkWriter, "update", update_then_fail)
+    monkeypatch.setattr(bulk._BulkWriter, "update", update_then_fail)
     result = registraties_import(ronde=open_ronde, source=content, dry_run=False)
 
     assert writes == [4, 4]  # two batches were written before the refusal

@@ -1,6 +1,5 @@
 """The partnership list offers the member export to exporters only."""
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -8,15 +7,8 @@ pytestmark = pytest.mark.django_db
 URL = reverse("admin:partnerschappen_partnerschap_changelist")
 
 
-def _user(django_user_model, group):
-    user = django_user_model.objects.create_user("medewerker", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def test_coordinator_sees_the_partnership_export_action(client, django_user_model):
-    client.force_login(_user(django_user_model, "Coördinator"))
-    response = client.get(URL)
+def test_coordinator_sees_the_partnership_export_action(coordinator_client):
+    response = coordinator_client.get(URL)
     assert response.status_code == 200
     choices = [name for name, _label in response.context["action_form"].fields["action"].choices]
     assert "partnerschappen_excel_export" in choices

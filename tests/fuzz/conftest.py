@@ -25,12 +25,3 @@ settings.register_profile("fuzz", max_examples=60, derandomize=True, **_COMMON)
 settings.register_profile("fuzz-lang", max_examples=2000, derandomize=False, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz"))
 
-
-@pytest.fixture
-def coordinator_client(db, client):
-    """The test client logged in as a staff member in the Coördinator role."""
-    from medewerkers.roles import COORDINATOR, staff_user_save
-
-    user, _created, _password = staff_user_save(username="fuzz-coordinator", role=COORDINATOR)
-    client.force_login(user)
-    return client

@@ -37,29 +37,3 @@ def trio(open_ronde, registratie_factory):
     return services.partnerschap_create(ronde=open_ronde, naam="Bouw en installatie",
                                         registraties=[a, b, c], regisseur=a)
 
-
-def _role_client(username: str, role: str):
-    from django.test import Client
-
-    from medewerkers.roles import staff_user_save
-
-    user, _created, _password = staff_user_save(username=username, role=role,
-                                                first_name=username.capitalize())
-    client = Client()
-    client.force_login(user)
-    client.user = user
-    return client
-
-
-@pytest.fixture
-def coordinator_client(db):
-    from medewerkers.roles import COORDINATOR
-
-    return _role_client("cora", COORDINATOR)
-
-
-@pytest.fixture
-def reviewer_client(db):
-    from medewerkers.roles import REVIEWER
-
-    return _role_client("bert", REVIEWER)

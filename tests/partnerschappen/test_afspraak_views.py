@@ -32,7 +32,7 @@ def test_a_valid_post_records_version_one_and_leads_to_the_agreement_page(coordi
     assert response.status_code == 302
     assert response["Location"] == url("afspraak", trio)
     afspraak = Afspraak.objects.get(partnerschap=trio)
-    assert afspraak.nummer == 1 and afspraak.aangemaakt_door.username == "cora"
+    assert afspraak.nummer == 1 and afspraak.aangemaakt_door == coordinator_client.user
     assert afspraak.doelgroep == "Kleine bouwbedrijven"
     page = coordinator_client.get(url("afspraak", trio)).text
     assert "Versie 1" in page and "bevestigd door 0 van 3" in page
@@ -127,9 +127,9 @@ def test_the_outcome_page_refuses_gevormd_until_all_confirmed_unless_overridden(
     trio.refresh_from_db()
     assert trio.status == PartnerschapStatus.GEVORMD
     last = trio.history.first()
-    assert last.history_change_reason.startswith(
-        "Status gewijzigd: gevormd zonder bevestiging van alle leden (nog geen afspraak)")
-    assert last.history_user.username == "cora" and last.status_reden == "Mondeling akkoord"
+    assert last.history_change_reason == (
+        "Status gewijzigd: gevormd zonder alle bevestigingen (nog geen afspraak)")
+    assert last.history_user == coordinator_client.user and last.status_reden == "Mondeling akkoord"
 
 
 def test_the_agreement_pages_keep_their_query_count_as_members_and_versions_grow(
@@ -165,3 +165,27 @@ def test_a_dropped_partnership_records_no_agreement(coordinator_client, trio):
     response = coordinator_client.post(url("afspraak_vastleggen", trio), form_post(trio))
     assert "Dit partnerschap is afgehaakt" in response.text
     assert not Afspraak.objects.exists()
+
+
+def test_a_comment_a_later_confirmation_replaced_stays_readable(coordinator_client, trio):
+    afspraak = record(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    bert = trio.lidmaatschappen.get(registratie__naam="Installatiefederatie vzw").registratie
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=bert, akkoord=False,
+                              opmerking="Ons bereik is 60, niet 41.")
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=bert, akkoord=True)
+    page = coordinator_client.get(url("afspraak", trio)).text
+    assert "bevestigd door 1 van 3" in page
+    assert "Ons bereik is 60, niet 41." in page
+
+
+def test_the_registration_page_says_where_the_organisation_stands_with_the_agreement(
+        coordinator_client, trio):
+    bert = trio.lidmaatschappen.get(registratie__naam="Installatiefederatie vzw").registratie
+    detail = reverse("admin:registraties_registratie_change", args=[bert.pk])
+    assert "afspraak: nog geen afspraak voorgelegd" in coordinator_client.get(detail).text
+    afspraak = record(trio)
+    afspraken.afspraak_submit(afspraak=afspraak)
+    assert "afspraak: nog niet bevestigd" in coordinator_client.get(detail).text
+    afspraken.afspraak_answer(afspraak=afspraak, registratie=bert, akkoord=True)
+    assert "afspraak: bevestigd" in coordinator_client.get(detail).text

@@ -263,6 +263,14 @@ def test_a_coordinator_overrides_with_a_reason_and_the_history_says_so(trio):
                                                 "Mondeling bevestigd op 3/10")
     last = trio.history.first()
     assert last.history_change_reason == (
-        "Status gewijzigd: gevormd zonder bevestiging van alle leden (bevestigd door 1 van 3), "
-        "op gezag van een coördinator")
+        "Status gewijzigd: gevormd zonder alle bevestigingen (bevestigd door 1 van 3)")
     assert last.history_user == cora
+
+
+def test_what_staff_typed_is_escaped_in_the_html_mail(trio):
+    afspraak = record(trio, doelgroep='Kleine <script>alert("x")</script> bedrijven')
+    mail.outbox.clear()
+    afspraken.afspraak_submit(afspraak=afspraak)
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<script>alert("x")</script>' in mail.outbox[0].body  # the text part is plain text

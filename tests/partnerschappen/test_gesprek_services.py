@@ -19,12 +19,6 @@ from .gesprekken import answer_token, in_days, mails_to, plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coordinator(django_user_model):
-    return django_user_model.objects.create_user("cora", password="x" * 16, is_staff=True,
-                                                 first_name="Cora")
-
-
 def invite(partnerschap, **overrides):
     gesprek = plan(partnerschap, **overrides)
     mail.outbox.clear()

@@ -15,14 +15,14 @@ from berichten.models import Bericht
 from registraties import register_check, services
 from registraties.models import Registratie
 from tests.berichten.helpers import DATABASE_TASKS
-from tests.factories import form_data, make_registratie
+from tests.factories import form_data, logged_in, make_registratie, staff_member
 
 pytestmark = pytest.mark.django_db
 
 LINK = re.compile(r"https?://[^/\s]+(/interesse/wijzigen/[^/\s\"<]+/)")
 SAME_ANSWER = ("Als het ondernemingsnummer en het e-mailadres overeenkomen met een registratie in de "
-               "lopende ronde, ontvangt u binnen enkele minuten een e-mail met een nieuwe "
-               "wijzigingslink.")
+               "huidige ronde, ontvangt u binnen enkele minuten een e-mail met een nieuwe "
+               "wijzigingslink (na de sluiting van de ronde: een link naar uw dossier).")
 
 
 def edit_path(message) -> str:
@@ -109,18 +109,52 @@ def test_a_slightly_changed_token_gives_404(client, registered):
     assert client.get(f"/interesse/wijzigen/{changed}/").status_code == 404
 
 
-def test_link_is_dead_after_the_round_closes(client, registered):
+def close(ronde) -> None:
+    """The round closed a minute ago (an update: a stale copy must not reset its counters)."""
+    ronde.sluit_op = timezone.now() - timedelta(minutes=1)
+    type(ronde).objects.filter(pk=ronde.pk).update(sluit_op=ronde.sluit_op)
+
+
+def test_editing_stops_at_the_close_and_the_link_becomes_a_read_only_dossier(client, registered):
+    registratie, path = registered
+    close(registratie.ronde)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "<h1>Uw dossier</h1>" in html
+    assert "uw antwoorden kunnen niet meer gewijzigd worden" in html
+    # The answers as a summary, no form to change them.
+    assert "Bouwfonds Test vzw" in html and "an.peeters@bouwfonds-test.be" in html
+    assert 'name="naam"' not in html and "Wijzigingen bewaren" not in html
+
+
+def test_a_post_to_the_dossier_is_refused_in_dutch_and_changes_nothing(client, registered):
+    registratie, path = registered
+    close(registratie.ronde)
+    before = Registratie.objects.filter(pk=registratie.pk).values().get()
+    history = registratie.history.count()
+    response = client.post(path, form_data(naam="Te laat vzw"))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert ("Er werd niets bewaard: deze verkenningsronde is afgesloten en uw antwoorden kunnen "
+            "niet meer gewijzigd worden.") in html
+    assert Registratie.objects.filter(pk=registratie.pk).values().get() == before
+    assert registratie.history.count() == history
+
+
+def test_retention_still_kills_the_link_after_the_close(client, registered):
+    from registraties.retention import personal_data_anonymise
+
     registratie, path = registered
     ronde = registratie.ronde
-    ronde.sluit_op = timezone.now() - timedelta(minutes=1)
+    close(ronde)
+    assert client.get(path).status_code == 200
+    ronde.opent_op = timezone.now() - timedelta(days=6 * 365 + 60)
+    ronde.sluit_op = timezone.now() - timedelta(days=6 * 365)
     ronde.save()
-    response = client.get(path)
-    assert response.status_code == 410
-    assert "Wijzigen is niet meer mogelijk" in response.content.decode()
-    response = client.post(path, form_data(naam="Te laat vzw"))
-    assert response.status_code == 410
-    registratie.refresh_from_db()
-    assert registratie.naam == "Bouwfonds Test vzw"
+    personal_data_anonymise(dry_run=False)
+    assert client.get(path).status_code == 404
 
 
 def test_one_registrations_token_cannot_reach_another(client, open_ronde):
@@ -245,20 +279,26 @@ def test_link_kwijt_refuses_a_malformed_number_in_dutch(client, open_ronde):
         "BE0417497106."]
 
 
-def test_link_kwijt_mails_nothing_after_the_round_closed(client, registered):
-    registratie, _ = registered
-    registratie.ronde.sluit_op = timezone.now() - timedelta(minutes=1)
-    registratie.ronde.save()
+def test_link_kwijt_after_the_close_mails_a_link_to_the_dossier(client, registered):
+    registratie, old_path = registered
+    close(registratie.ronde)
     response = client.post("/interesse/link-kwijt/", {"ondernemingsnummer": "0417497106",
                                                       "contact_email": "an.peeters@bouwfonds-test.be"})
     assert response.status_code == 200
-    assert mail.outbox == []
+    (message,) = mail.outbox
+    assert "naar het dossier van de registratie" in message.body
+    assert "uw antwoorden wijzigen kan niet meer" in message.body
+    assert client.get(edit_path(message)).status_code == 200
+    assert "<h1>Uw dossier</h1>" in client.get(edit_path(message)).content.decode()
+    assert client.get(old_path).status_code == 404
 
 
 def _answers(ondernemingsnummer: str, naam: str) -> dict:
+    from registraties.eligibility import Path
     from registraties.forms import RegistratieForm
 
-    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam))
+    form = RegistratieForm(form_data(ondernemingsnummer=ondernemingsnummer, naam=naam),
+                           path=Path.FORM)
     assert form.is_valid(), form.errors
     return form.cleaned_data
 
@@ -453,10 +493,6 @@ def test_a_real_change_after_a_decision_still_goes_back_to_review(client, regist
 def test_an_answer_wiped_on_request_does_not_block_a_staff_edit_elsewhere(open_ronde):
     """Retention and erasure blank the contact (its e-mail no valid address): an edit of
     another answer keeps them as they are instead of refusing the registration."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.test import Client
-
     from medewerkers.roles import COORDINATOR
     from registraties.retention import ANONYMISED_EMAIL, contact_person_blank
     from tests.registraties.test_rules_per_path import post_data
@@ -465,10 +501,7 @@ def test_an_answer_wiped_on_request_does_not_block_a_staff_edit_elsewhere(open_r
     contact_person_blank(registraties=Registratie.objects.filter(pk=registratie.pk),
                          history=Registratie.history.none())
     registratie.refresh_from_db()
-    staff = get_user_model().objects.create_user("cor", is_staff=True)
-    staff.groups.add(Group.objects.get(name=COORDINATOR))
-    client = Client()
-    client.force_login(staff)
+    client = logged_in(staff_member("cor", COORDINATOR))
     url = f"/beheer/registraties/registratie/{registratie.pk}/change/"
     response = client.post(url, {**post_data(registratie, sectoren="zorg"), "_save": "1"})
     assert response.status_code == 302

@@ -1,15 +1,12 @@
 """The declared name against the register's names, as people write them (registraties/names.py)."""
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.test import Client
 
 from kbo.models import Onderneming
 from medewerkers.roles import REVIEWER
 from registraties import register_check
 from registraties.constants import KboBevinding, KboControle, Vlag
 from registraties.names import name_words, names_match
-from tests.factories import form_data, make_registratie
+from tests.factories import form_data, logged_in, make_registratie, staff_member
 
 
 @pytest.mark.parametrize("declared, registered", [
@@ -100,10 +97,7 @@ def test_the_detail_page_marks_a_different_name_and_shows_all_the_registers_name
     assert KboBevinding.NAAM_VERSCHILT in registratie.kbo_bevindingen
     assert Vlag.KBO_NAAM in registratie.vlaggen
 
-    user = get_user_model().objects.create_user("bea", is_staff=True)
-    user.groups.add(Group.objects.get(name=REVIEWER))
-    staff = Client()
-    staff.force_login(user)
+    staff = logged_in(staff_member("bea", REVIEWER))
     page = staff.get(f"/beheer/registraties/registratie/{registratie.pk}/change/").content.decode()
     assert ('<tr class="portaal-verschil"><th scope="row">Naam</th><td>Precisietechniek Vereniging'
             '</td><td><strong>≠ Vlaamse Federatie Bouw 80 · VFB80</strong></td></tr>') in page

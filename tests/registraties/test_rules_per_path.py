@@ -13,8 +13,6 @@ from datetime import date
 from pathlib import Path as FilePath
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils.html import escape
@@ -32,7 +30,7 @@ from registraties.excel.imports import ERROR, NEW, UNCHANGED, UPDATE, registrati
 from registraties.forms import RegistratieForm
 from registraties.models import Registratie
 from registraties.questions import ANSWER_FIELDS
-from tests.factories import form_data
+from tests.factories import form_data, logged_in, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -233,11 +231,7 @@ class World:
                                            check_open=False).registratie
 
     def staff(self) -> Client:
-        user = get_user_model().objects.create_user("cor", is_staff=True)
-        user.groups.add(Group.objects.get(name=COORDINATOR))
-        client = Client()
-        client.force_login(user)
-        return client
+        return logged_in(staff_member("cor", COORDINATOR))
 
 
 def post_data(registratie: Registratie, **changes) -> dict:

@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from registraties import services
 from registraties.constants import Vlag
+from registraties.eligibility import Path
 from registraties.forms import MSG_ALTCHA_INVALID, MSG_ALTCHA_REUSED, MSG_HONEYPOT, RegistratieForm
 from registraties.models import Registratie
 from tests.factories import form_data
@@ -72,7 +73,7 @@ def test_the_flag_survives_an_edit_through_the_link_and_answers_still_derive_the
     registratie = Registratie.objects.get()
 
     def edit(**answers):
-        form = RegistratieForm(form_data(**answers), instance=registratie)
+        form = RegistratieForm(form_data(**answers), instance=registratie, path=Path.EDIT_LINK)
         assert form.is_valid(), form.errors
         services.registratie_update(registratie=registratie, data=form.cleaned_data)
         registratie.refresh_from_db()

@@ -3,14 +3,13 @@ field. In every form: the public form, the edit link, "link kwijt", the import, 
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test.client import BOUNDARY
 from django.urls import reverse
 
 from berichten.models import Bericht
-from medewerkers.roles import COORDINATOR
 from partnerschappen.forms import AntwoordForm, GesprekForm
 from portaal.text import is_invisible
+from registraties.eligibility import Path
 from registraties.forms import RegistratieForm
 from registraties.models import Notitie, Registratie
 from tests.factories import form_data, make_registratie
@@ -136,13 +135,13 @@ def test_the_edit_link_refuses_an_answer_of_only_invisible_characters(client, op
 
 
 def _answers(ronde) -> dict:
-    form = RegistratieForm(form_data(), ronde=ronde)
+    form = RegistratieForm(form_data(), ronde=ronde, path=Path.FORM)
     assert form.is_valid(), form.errors
     return form.cleaned_data
 
 
 def test_the_import_refuses_a_row_whose_required_answer_is_invisible(open_ronde):
-    form = RegistratieForm(form_data(naam="\u200b"), ronde=open_ronde)
+    form = RegistratieForm(form_data(naam="\u200b"), ronde=open_ronde, path=Path.IMPORT_NEW)
     assert not form.is_valid()
     assert form.errors["naam"] == ["Vul de naam van uw organisatie in."]
 
@@ -155,15 +154,6 @@ def test_conversation_forms_treat_invisible_text_as_empty():
     assert not plan.is_valid()
     assert plan.errors["agenda"] == ["Vul de agenda in: de leden lezen ze in hun uitnodiging."]
     assert plan.cleaned_data["plaats"] == ""
-
-
-@pytest.fixture
-def coordinator_client(client, django_user_model):
-    user = django_user_model.objects.create_user(username="cor", password="x" * 16,
-                                                 is_staff=True)
-    user.groups.add(Group.objects.get(name=COORDINATOR))
-    client.force_login(user)
-    return client
 
 
 def test_a_staff_note_of_only_invisible_characters_is_not_saved(coordinator_client, open_ronde):

@@ -20,8 +20,12 @@ ODD_IDS = ["abc", "1.5", "%20", "-1", "1e3", "99999999999999999999", "0x10", "%C
 
 @pytest.fixture
 def things(open_ronde):
-    first = make_registratie(open_ronde, naam="Bouwfonds Een vzw")
-    second = make_registratie(open_ronde, naam="Bouwfonds Twee vzw")
+    # Fixed postcodes: the filter tests below expect both in Vlaanderen, whatever the shared
+    # random source of tests/factories.py drew for earlier tests.
+    first = make_registratie(open_ronde, naam="Bouwfonds Een vzw", postcode="9000",
+                             gemeente="Gent")
+    second = make_registratie(open_ronde, naam="Bouwfonds Twee vzw", postcode="8500",
+                              gemeente="Kortrijk")
     partnerschap = partnerschap_services.partnerschap_create(
         ronde=open_ronde, naam="Bouw", registraties=[first, second], regisseur=first)
     Onderneming.objects.create(ondernemingsnummer="0417497106", actief=True, rechtspersoon=True,

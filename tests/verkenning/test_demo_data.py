@@ -121,3 +121,32 @@ def test_demo_organisations_carry_names_of_their_own_sector(settings):
             assert words == {register_sector({"sectoren": registratie.sectoren})}, (
                 registratie.naam, registratie.sectoren)
     assert named_by_register >= 10  # the register's names are still there to compare
+
+
+def test_demo_data_has_a_formed_partnership_and_one_waiting_for_a_confirmation(settings, client):
+    from partnerschappen import afspraken
+    from partnerschappen.constants import PartnerschapStatus
+    from partnerschappen.models import Partnerschap
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+    formed = Partnerschap.objects.get(ronde__slug="demo", naam="Demo: gevormd partnerschap")
+    waiting = Partnerschap.objects.get(ronde__slug="demo", naam="Demo: wacht op bevestiging")
+    assert formed.status == PartnerschapStatus.GEVORMD
+    assert afspraken.partnerschap_confirmation(formed).complete
+    assert waiting.status == PartnerschapStatus.IN_GESPREK
+    count = afspraken.partnerschap_confirmation(waiting)
+    assert count.bevestigd == 1 and count.missing
+    for partnerschap in (formed, waiting):
+        (gesprek,) = partnerschap.gesprekken.all()
+        assert not gesprek.is_upcoming() and gesprek.verslag
+    # The printed dossier link opens the page of a member still asked to confirm.
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("Dossier van"))
+    path = "/interesse/" + line.split("/interesse/", 1)[1].split("#")[0]
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Ik bevestig deze afspraken" in response.text
+    # A second run adds nothing.
+    call_command("demo_data", stdout=io.StringIO())
+    assert Partnerschap.objects.filter(ronde__slug="demo").count() == 2

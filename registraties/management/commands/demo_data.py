@@ -15,6 +15,7 @@ from kbo.importer import kbo_import
 from kbo.selectors import kbo_snapshot
 from kbo.synthetic import synthetic_dump, synthetic_enterprises
 from medewerkers.roles import COORDINATOR, REVIEWER, staff_user_save
+from portaal import extensions
 from registraties import register_check, services
 from registraties.constants import RegistratieStatus
 from registraties.demo import demo_answers, register_sector
@@ -51,6 +52,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demoronde '{ronde.titel}' staat open tot {timezone.localtime(ronde.sluit_op):%d/%m/%Y} "
             f"met {count} registraties."))
+        # What other apps add to the demo round (partnerships, their conversations and
+        # agreements): each adds only what is not there yet.
+        for load in extensions.items(extensions.DEMO_CONTENT):
+            for line in load(ronde, f"http://{host}"):
+                self.stdout.write(self.style.SUCCESS(line))
         example = self._example(ronde)
         if kbo_snapshot() is not None and example is not None:
             self.stdout.write(self.style.SUCCESS(
