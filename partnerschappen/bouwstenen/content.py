@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .figures import MAP_PROVINCES, CoverageRow, Figures, PartnershipView
 from .tilemap import SHORT_NAMES, tile_map
@@ -120,7 +121,8 @@ def _coverage_table(caption: str, first: str, rows: list[CoverageRow]) -> Table:
 
 def _white_spots(label: str, rows: list[CoverageRow]) -> Block:
     return Block(heading=label, items=[
-        _("%(name)s (%(count)d registraties)") % {"name": row.label, "count": row.registrations}
+        ngettext("%(name)s (%(count)d registratie)", "%(name)s (%(count)d registraties)",
+                 row.registrations) % {"name": row.label, "count": row.registrations}
         for row in rows] or [_("Geen: elk heeft een gevormd partnerschap.")])
 
 
@@ -175,7 +177,7 @@ def _partnership_section(view: PartnershipView) -> Section:
                _names([SHORT_NAMES.get(code, code) for code in member.provincies]),
                "–" if member.bereik_ondernemingen is None else str(member.bereik_ondernemingen),
                "–" if member.bereik_werknemers is None else str(member.bereik_werknemers)]
-              for member in view.members], numeric=(3, 4), widths=(27, 30, 17, 14, 12))))
+              for member in view.members], numeric=(3, 4), widths=(23, 26, 15, 19, 17))))
     if agreement is None:
         blocks.append(Block(text=_("Nog geen afspraak vastgelegd. Sectoren en provincies komen "
                                    "uit de registraties van de leden.")))
