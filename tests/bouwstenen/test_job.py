@@ -30,6 +30,8 @@ def queue():
         yield
 
 
+# The real worker (db_worker) closes its connections when it stops: a transaction of its own.
+@pytest.mark.django_db(transaction=True)
 def test_the_request_only_queues_and_the_worker_builds(built_round, coordinator_client, queue,
                                                        django_assert_max_num_queries):
     ronde = built_round.ronde
