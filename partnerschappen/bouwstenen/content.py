@@ -39,6 +39,7 @@ class Block:
     items: list[str] = field(default_factory=list)
     table: Table | None = None
     svg: SafeString | None = None  # the PDF draws it; the Word file has the table beside it
+    caption: str = ""  # the map's caption (a figure in the tagged PDF; a line in Word)
 
 
 @dataclass
@@ -135,8 +136,10 @@ def _coverage_section(figures: Figures) -> Section:
         "kleine ondernemingen de gevormde partnerschappen volgens hun bevestigde afspraak "
         "samen bereiken (het bereik van een lid gelijk verdeeld over zijn provincies).")),
         Block(svg=tile_map(figures.map_registrations, title=registrations_title,
-                           unit=_("registraties"))),
-        Block(svg=tile_map(figures.map_reach, title=reach_title, unit=_("ondernemingen"))),
+                           unit=_("registraties")), caption=_("Kaart: %(title)s") % {
+                               "title": registrations_title}),
+        Block(svg=tile_map(figures.map_reach, title=reach_title, unit=_("ondernemingen")),
+              caption=_("Kaart: %(title)s") % {"title": reach_title}),
         Block(table=Table(
             caption=_("Dekking per provincie"),
             headers=[_("Provincie"), _("Registraties"), _("Bevestigd bereik"),

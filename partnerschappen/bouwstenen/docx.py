@@ -2,6 +2,7 @@
 people who draft the call can restructure it; the map's numbers come as its table."""
 import io
 
+from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Pt
@@ -63,6 +64,9 @@ def document_docx(document: Document) -> bytes:
                 writer.heading(block.heading, section.level + 1)
             if block.text:
                 writer.paragraph(block.text)
+            if block.caption:
+                writer.paragraph(_("%(caption)s: de cijfers staan in de tabel ‘Dekking per "
+                                   "provincie’.") % {"caption": block.caption})
             for item in block.items:
                 writer.paragraph(item, "List Bullet")
             if block.table is not None:

@@ -115,6 +115,7 @@ def test_coverage_confirmed_reach_and_white_spots(built_round, files):
     text, docx_all = pdf_text(pdf), docx_text(docx)
     for output in (text, docx_all):
         assert "Witte vlekken" in output
+        assert "Kaart: Registraties per provincie" in output
         assert "Bouw West" in output and "Zorg Samen" in output
         assert "Enkel Voorstel" not in output.split("Partnerschappen in gesprek of gevormd")[-1] \
             .split("Open vragen")[0]
