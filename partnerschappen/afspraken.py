@@ -16,7 +16,9 @@ The API (plain, keyword-only functions; the admin page, the dossier and the demo
   Errors come as one ValidationError whose keys are the partnership's fields
   (``themas``, ``doelgroep``, ...), ``leden`` for rules across members (the regierol), and
   ``leden.<registratie_id>.<field>`` for one member's field.
-- ``afspraak_submit(afspraak=..., base=...)``: mails the members (returns how many).
+- ``afspraak_submit(afspraak=..., base=...)``: mails the members (returns how many), each
+  with a link of its own to its dossier (``AfspraakLink``); the edit link is left alone.
+- ``registratie_for_afspraak_link(token)``: the registration such a link opens, or None.
 - ``afspraak_answer(afspraak=..., registratie=..., akkoord=..., opmerking=...)``: a member's
   confirmation or comment.
 - ``confirmation_counts(pks)`` / ``partnerschap_confirmation(partnerschap)``: "bevestigd
@@ -37,10 +39,19 @@ from django.utils.translation import gettext_lazy as _
 
 from registraties.constants import Actie, Thema
 from registraties.models import Registratie
+from registraties.personal_data import ANONYMISED_EMAIL
+from registraties.services import new_token, token_hash
 
 from . import mails
 from .constants import Deelname, PartnerschapStatus, Werkgebied
-from .models import Afspraak, AfspraakLid, Bevestiging, Lidmaatschap, Partnerschap
+from .models import (
+    Afspraak,
+    AfspraakLid,
+    AfspraakLink,
+    Bevestiging,
+    Lidmaatschap,
+    Partnerschap,
+)
 
 MAX_CONTRIBUTION = 1000
 MAX_TEXT = 5000
@@ -231,7 +242,8 @@ def afspraak_save(*, partnerschap: Partnerschap, themas: Sequence[str], thema_an
 @transaction.atomic
 def afspraak_submit(*, afspraak: Afspraak, base: str = "", user=None) -> int:
     """"Ter bevestiging voorleggen": a mail to each remaining member's contact person with a
-    fresh dossier link (the edit link's; the link of an earlier mail stops working).
+    new link of its own to the dossier (``afspraak_link_issue``). The edit link is not
+    touched, and the link of an earlier agreement mail keeps working.
 
     Allowed for the current version only; again later sends again (a reminder). Returns how
     many mails were queued.
@@ -249,8 +261,29 @@ def afspraak_submit(*, afspraak: Afspraak, base: str = "", user=None) -> int:
     afspraak.voorgelegd_op = timezone.now()
     afspraak.save(update_fields=["voorgelegd_op"])
     for registratie in recipients:
-        mails.agreement_mail(afspraak=afspraak, registratie=registratie, base=base)
+        mails.agreement_mail(afspraak=afspraak, registratie=registratie, base=base,
+                             token=afspraak_link_issue(afspraak=afspraak, registratie=registratie))
     return len(recipients)
+
+
+def afspraak_link_issue(*, afspraak: Afspraak, registratie: Registratie) -> str:
+    """A new link for one agreement mail: returns the token, stores only its hash."""
+    token, hashed = new_token()
+    AfspraakLink.objects.create(afspraak=afspraak, registratie=registratie, token_hash=hashed)
+    return token
+
+
+def registratie_for_afspraak_link(token: str) -> Registratie | None:
+    """The registration an agreement mail's link opens, or None: unknown token, or the
+    contact person was wiped (retention and an erasure request blank the contact person and
+    kill the edit link in one place, ``contact_person_blank``: this link dies with them)."""
+    if not token or len(token) > 100:
+        return None
+    link = (AfspraakLink.objects.select_related("registratie__ronde")
+            .filter(token_hash=token_hash(token)).first())
+    if link is None or link.registratie.contact_email == ANONYMISED_EMAIL:
+        return None
+    return link.registratie
 
 
 def validate_agreement_answer(*, akkoord: bool, opmerking: str) -> None:

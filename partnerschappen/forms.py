@@ -186,8 +186,8 @@ AfspraakLidFormSet = forms.formset_factory(AfspraakLidForm, extra=0)
 def add_agreement_errors(form: AfspraakForm, formset, exc: ValidationError) -> list[str]:
     """Put the service's errors next to their fields; returns the ones no field takes
     (the rules across members: one regierol, the members as they are now)."""
-    by_member = {f.initial.get("registratie_id") or f.cleaned_data.get("registratie_id"): f
-                 for f in formset.forms if hasattr(f, "cleaned_data") or f.initial}
+    by_member = {f.cleaned_data.get("registratie_id"): f for f in formset.forms
+                 if hasattr(f, "cleaned_data")}
     left: list[str] = []
     by_key = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
     for key, errors in by_key.items():

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from berichten.models import Bericht
 from berichten.rendering import Bijlage, Rendered
 from berichten.services import bericht_queue
-from registraties.mails import absolute_url, edit_url
+from registraties.mails import absolute_url
 from registraties.models import Registratie
 
 from . import calendar
@@ -133,21 +133,23 @@ AGREEMENT_KINDS = {AGREEMENT: _("Afspraak ter bevestiging")}
 AGREEMENT_SUBJECT = "Ter bevestiging: de afspraken van het partnerschap {naam} (versie {nummer})"
 
 
-def agreement_mail(*, afspraak: Afspraak, registratie: Registratie, base: str = "") -> Bericht:
+def agreement_url(token: str, *, base: str = "") -> str:
+    return absolute_url(reverse("partnerschappen:afspraak_bevestigen", args=[token]), base=base)
+
+
+def agreement_mail(*, afspraak: Afspraak, registratie: Registratie, token: str,
+                   base: str = "") -> Bericht:
     """Queue the mail asking one member to confirm ``afspraak`` on its dossier.
 
-    The dossier link is the registration's edit link, renewed here (only its hash is stored,
-    so a mail can only carry a fresh one); the link of an earlier mail stops working.
+    ``token`` is the mail's own link (``afspraken.afspraak_link_issue``): it opens the
+    dossier and leaves the edit link alone.
     """
-    from registraties.services import registratie_renew_link
-
-    token = registratie_renew_link(registratie=registratie)
     return bericht_queue(
         aan=registratie.contact_email, soort=AGREEMENT,
         onderwerp=AGREEMENT_SUBJECT.format(naam=afspraak.partnerschap.naam,
                                            nummer=afspraak.nummer),
         gegevens={"registratie": registratie.pk, "afspraak": afspraak.pk,
-                  "dossier_url": edit_url(token, base=base) + "#afspraken"})
+                  "dossier_url": agreement_url(token, base=base) + "#afspraken"})
 
 
 def render_agreement(kind: str, gegevens: dict) -> Rendered:

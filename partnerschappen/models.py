@@ -344,5 +344,31 @@ class Bevestiging(models.Model):
         return f"{self.registratie} – {self.afspraak}"
 
 
+class AfspraakLink(models.Model):
+    """The link of one agreement mail to one member: it opens that registration's dossier
+    (read-only, with the agreements to confirm) and never touches the edit link.
+
+    Each "Ter bevestiging voorleggen" mails a new one; an earlier one keeps working (it shows
+    the dossier as it is now, the current version to confirm). The token (256 bits) is never
+    stored, only its SHA-256; the link dies with the contact person (retention, erasure).
+    """
+
+    registratie = models.ForeignKey("registraties.Registratie", on_delete=models.CASCADE,
+                                    related_name="afspraaklinks", verbose_name=_("organisatie"))
+    # The version whose mail carried the link (what it shows is always the current one).
+    afspraak = models.ForeignKey(Afspraak, on_delete=models.CASCADE, related_name="links",
+                                 verbose_name=_("afspraak"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    aangemaakt_op = models.DateTimeField(_("verstuurd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("link naar de afspraken")
+        verbose_name_plural = _("links naar de afspraken")
+        ordering = ["afspraak", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registratie} – {self.afspraak}"
+
+
 # The building blocks' generated documents live with their package (partnerschappen/bouwstenen/).
 from .bouwstenen.models import Bouwstenendocument  # noqa: E402, F401

@@ -6,6 +6,7 @@ from registraties.personal_data import HISTORY_FIELDS, Coverage, by_kind, declar
 from .models import (
     Afspraak,
     AfspraakLid,
+    AfspraakLink,
     Bevestiging,
     Gesprek,
     Lidmaatschap,
@@ -64,3 +65,7 @@ def declare_personal_data() -> None:
                      about=lambda ids: Bevestiging.objects.filter(registratie__in=ids)))
     declare(Coverage(Bevestiging.history.model, {**bevestiging, **history},
                      about=lambda ids: Bevestiging.history.filter(registratie__in=ids)))
+    # An agreement mail's link: a secret like the answer link's. It opens nothing once the
+    # contact person is wiped (afspraken.registratie_for_afspraak_link).
+    declare(Coverage(AfspraakLink, by_kind(not_personal=["token_hash"]),
+                     about=lambda ids: AfspraakLink.objects.filter(registratie__in=ids)))

@@ -1,5 +1,5 @@
-"""Public URLs of partnerships: the answer link of an invitation; the confirmation of an
-agreement, posted from the organisation's dossier with its private link's token."""
+"""Public URLs of partnerships: the answer link of an invitation; the link of an agreement
+mail (the dossier, and the confirmation posted from it or from the edit-link page)."""
 from django.urls import path
 
 from . import views

@@ -1,5 +1,6 @@
 """The public pages of partnerships: the answer page of an invitation, /gesprek/<token>/ (komt,
-komt niet, ander moment), and a member's confirmation of an agreement from its dossier."""
+komt niet, ander moment), the dossier behind an agreement mail's link and a member's
+confirmation of an agreement."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -11,6 +12,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from registraties.services import registratie_for_token
+from registraties.views import dossier_response
 
 from . import afspraken, gesprekken, mails, selectors
 from .forms import AntwoordForm, BevestigingForm, add_service_errors
@@ -71,26 +73,42 @@ class AntwoordView(View):
 MSG_CONFIRMED = _("Bedankt, u bevestigde de afspraken. Komt er een nieuwe versie, dan vragen "
                   "we u opnieuw.")
 MSG_COMMENTED = _("Bedankt, uw opmerking is bewaard. ESF&DO neemt contact met u op.")
+MSG_UNKNOWN_LINK = _("Deze link is ongeldig. Gebruik de link uit de laatste e-mail over de "
+                     "afspraken, of vraag een nieuwe wijzigingslink via ‘Link kwijt’.")
 MSG_NOT_A_BUTTON = _("Kies een van de twee knoppen: ik bevestig, of ik bevestig niet (met een "
                      "opmerking).")
 
 
 @method_decorator(never_cache, name="dispatch")
 class AfspraakBevestigenView(View):
-    """POST from the dossier (the edit link's token): confirm an agreement or comment on it.
+    """/gesprek/afspraak/<token>/: the dossier behind an agreement mail's link, and the POST
+    that confirms an agreement or comments on it.
 
-    The service decides whether this organisation may answer this version; a refusal shows
-    the agreement again with the message and what was typed.
+    GET takes the mail's own token only (``AfspraakLink``): the read-only dossier, whether or
+    not the round is still open; the edit link is never touched. POST takes that token or
+    the edit link's (the form on the edit-link page and its dossier posts here) and leads
+    back to the page it came from. The service decides whether this organisation may answer
+    this version; a refusal shows the agreement again with the message and what was typed.
     """
 
-    http_method_names = ["post"]
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request, token):
+        registratie = afspraken.registratie_for_afspraak_link(token)
+        if registratie is None:
+            raise Http404(MSG_UNKNOWN_LINK)
+        return dossier_response(request, registratie, via_link=True)
 
     def post(self, request, token):
-        registratie = registratie_for_token(token)
-        if registratie is None:
-            raise Http404(_("Deze link is ongeldig."))
+        registratie = afspraken.registratie_for_afspraak_link(token)
+        if registratie is not None:
+            dossier = reverse("partnerschappen:afspraak_bevestigen", args=[token]) + "#afspraken"
+        else:
+            registratie = registratie_for_token(token)
+            if registratie is None:
+                raise Http404(MSG_UNKNOWN_LINK)
+            dossier = reverse("registraties:wijzigen", args=[token]) + "#afspraken"
         form = BevestigingForm(request.POST)
-        dossier = reverse("registraties:wijzigen", args=[token]) + "#afspraken"
         if not form.is_valid():
             raise Http404(_("Deze afspraak bestaat niet."))
         afspraak = Afspraak.objects.filter(pk=form.cleaned_data["afspraak"]).first()

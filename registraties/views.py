@@ -196,6 +196,26 @@ class BevestigingView(TemplateView):
         return context
 
 
+def edit_page_sections(registratie) -> list[dict]:
+    """What other apps add to the edit-link page and the dossier (portaal/extensions.py)."""
+    return [{"template": section.template, **section.context(registratie)}
+            for section in extensions.items(extensions.EDIT_PAGE_SECTIONS)]
+
+
+def dossier_response(request, registratie, *, refused: bool = False, via_link: bool = False):
+    """The read-only dossier: the registration's answers and what other apps add to it.
+
+    The edit link shows it after the close (``refused``: a POST was turned away, 409); the
+    link of an agreement mail (partnerschappen) shows it at any time (``via_link``: the page
+    says that the answers are changed with the edit link, not this one).
+    """
+    return render(request, "registraties/dossier.html", {
+        "registratie": registratie, "ronde": registratie.ronde,
+        "sections": edit_page_sections(registratie), "refused": refused, "via_link": via_link,
+        "answer_sections": registratie_answer_sections(registratie)},
+        status=409 if refused else 200)
+
+
 @method_decorator(never_cache, name="dispatch")
 class WijzigenView(View):
     """The private link: the edit form while the round is open, then a read-only dossier
@@ -203,7 +223,6 @@ class WijzigenView(View):
     link (its hash goes, so the link is unknown: 404)."""
 
     template_name = "registraties/wijzigen.html"
-    dossier_template = "registraties/dossier.html"
 
     def dispatch(self, request, token, *args, **kwargs):
         self.registratie = services.registratie_for_token(token)
@@ -214,16 +233,11 @@ class WijzigenView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def _sections(self) -> list[dict]:
-        return [{"template": section.template, **section.context(self.registratie)}
-                for section in extensions.items(extensions.EDIT_PAGE_SECTIONS)]
+        return edit_page_sections(self.registratie)
 
     def dossier(self, *, refused: bool):
         """After the close: nothing on this page changes the registration; a POST is refused."""
-        return render(self.request, self.dossier_template, {
-            "registratie": self.registratie, "ronde": self.registratie.ronde,
-            "sections": self._sections(), "refused": refused,
-            "answer_sections": registratie_answer_sections(self.registratie)},
-            status=409 if refused else 200)
+        return dossier_response(self.request, self.registratie, refused=refused)
 
     def _render(self, form, status=200):
         sections = self._sections()

@@ -98,6 +98,14 @@ class AfspraakView(AfspraakPage):
         })
 
 
+def member_of(form) -> int | None:
+    """The registration a member block is about: as posted, else as it was offered."""
+    try:
+        return int(form["registratie_id"].value())
+    except (TypeError, ValueError):
+        return None
+
+
 def _initial_member(lid, version_part=None) -> dict:
     """A member's block: its part in the current version, else what its registration says."""
     if version_part is not None:
@@ -126,8 +134,8 @@ class AfspraakRecordView(AfspraakPage):
         self.names = {lid.registratie_id: lid.registratie.naam for lid in self.members}
 
     def page(self, form, formset, errors=(), status=200):
-        blocks = [{"form": f, "naam": self.names.get(f.initial.get("registratie_id"), "–")}
-                  for f in formset.forms]
+        # Each block named after the member it says it is about (what was posted, on a refusal).
+        blocks = [{"form": f, "naam": self.names.get(member_of(f), "–")} for f in formset.forms]
         return self.render({"form": form, "formset": formset, "blocks": blocks,
                             "errors": list(errors), "current": self.current}, status=status)
 
@@ -144,9 +152,7 @@ class AfspraakRecordView(AfspraakPage):
     def post(self, request):
         self.setup_members()
         form = AfspraakForm(request.POST)
-        formset = AfspraakLidFormSet(request.POST, prefix="leden", initial=[
-            {"registratie_id": lid.registratie_id} for lid in self.members])
-        # The names of the blocks follow what was posted, so a refused page keeps its order.
+        formset = AfspraakLidFormSet(request.POST, prefix="leden")
         if formset.is_valid() and form.is_valid():
             data = form.cleaned_data
             try:

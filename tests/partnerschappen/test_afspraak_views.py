@@ -53,6 +53,7 @@ def test_errors_show_next_to_the_member_s_field_and_everything_typed_stays(coord
     assert "Geef een geheel getal, zonder punten of spaties." in html
     assert "Doelgroep die blijft" in html and "Installatie (typed)" in html
     assert "Opleidingen &lt;b&gt;geven&lt;/b&gt;" in html
+    assert "<legend>Installatiefederatie vzw</legend>" in html  # each block keeps its name
     assert not Afspraak.objects.exists()
     # Fixed number, the service's rule lands on the member's field.
     data["leden-1-bereik_werknemers"] = "5"

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from berichten.models import Bericht
 from partnerschappen import afspraken, gesprekken, services
 from partnerschappen.constants import PartnerschapStatus
-from partnerschappen.models import Afspraak, AfspraakLid, Bevestiging
+from partnerschappen.models import Afspraak, AfspraakLid, AfspraakLink, Bevestiging
 from registraties import services as registratie_services
 
 from .afspraken import confirm_all, member_inputs, record
@@ -95,7 +95,7 @@ def test_the_agreement_describes_every_remaining_member_and_no_dropped_one(trio)
         "Bouwfonds Oost vzw", "Installatiefederatie vzw"}
 
 
-def test_submitting_mails_each_member_a_fresh_dossier_link(trio):
+def test_submitting_mails_each_member_a_dossier_link_of_its_own(trio):
     afspraak = record(trio)
     mail.outbox.clear()
     assert afspraken.afspraak_submit(afspraak=afspraak, base="https://portaal.example.test") == 3
@@ -108,11 +108,16 @@ def test_submitting_mails_each_member_a_fresh_dossier_link(trio):
     assert "Sector van Installatiefederatie vzw" in message.body
     assert "opzetten competentiechecks" in message.body
     assert "Mag een sectorfonds" not in message.body  # open questions are for ESF&DO
-    start = message.body.index("https://portaal.example.test/interesse/wijzigen/")
+    start = message.body.index("https://portaal.example.test/gesprek/afspraak/")
     link = message.body[start:].split()[0]
-    token = link.split("/wijzigen/")[1].split("/")[0]
-    assert registratie_services.registratie_for_token(token).naam == "Installatiefederatie vzw"
+    token = link.split("/afspraak/")[1].split("/")[0]
+    # The mail's own link: it opens this registration's dossier, and it is not the edit link.
+    assert afspraken.registratie_for_afspraak_link(token).naam == "Installatiefederatie vzw"
+    assert registratie_services.registratie_for_token(token) is None
+    assert AfspraakLink.objects.get(registratie__naam="Installatiefederatie vzw").token_hash \
+        == registratie_services.token_hash(token)
     assert link.endswith("#afspraken")
+    assert "De wijzigingslink uit eerdere e-mails blijft gewoon werken." in message.body
     html = message.alternatives[0][0]
     assert link in html
     # Rendered by the worker: the queued row held only the data.

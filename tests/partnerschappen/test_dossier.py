@@ -1,5 +1,6 @@
-"""The organisation's dossier (/interesse/wijzigen/<token>/ after the close): its partnerships,
-the agreement put to it, confirming or commenting through the dossier, flat query counts."""
+"""The organisation's dossier (/interesse/wijzigen/<token>/ after the close, and the link of an
+agreement mail, /gesprek/afspraak/<token>/, at any time): its partnerships, the agreement put
+to it, confirming or commenting through the dossier, flat query counts."""
 import re
 from datetime import timedelta
 
@@ -45,8 +46,14 @@ def submitted(trio, open_ronde):
     afspraak = record(trio, doelgroep=f"Kleine bouwbedrijven {PAYLOAD}")
     afspraken.afspraak_submit(afspraak=afspraak)
     close(open_ronde)
+    afspraak.mails = {m.to[0]: m for m in mail.outbox}  # the agreement mails, by recipient
     mail.outbox.clear()
     return afspraak
+
+
+def mailed_path(message) -> str:
+    """The path of the link in an agreement mail."""
+    return re.search(r"(/gesprek/afspraak/[A-Za-z0-9_-]+/)", message.body).group(1)
 
 
 def test_the_dossier_shows_the_partnership_the_agreement_and_the_conversation(client, trio,
@@ -127,12 +134,15 @@ def test_a_draft_version_is_not_shown_and_a_new_version_asks_again(client, trio,
     assert "Er is intussen een nieuwere versie van de afspraak." in stale.text
     mail.outbox.clear()
     afspraken.afspraak_submit(afspraak=second)
-    # The mail brings a fresh link; the one of the earlier mail stops working.
+    # The mail brings a link of its own; the edit link and the earlier mail's link still work
+    # and show the same dossier, with the new version to confirm.
     (message,) = [m for m in mail.outbox if m.to == ["bert@install.test"]]
-    new_path = re.search(r"(/interesse/wijzigen/[^/\s]+/)", message.body).group(1)
-    assert client.get(path).status_code == 404
-    html = client.get(new_path).text
-    assert "Tweede doelgroep" in html and "Ik bevestig deze afspraken" in html
+    new_path = mailed_path(message)
+    old_path = mailed_path(submitted.mails["bert@install.test"])
+    assert new_path != old_path
+    for still_working in (path, old_path, new_path):
+        html = client.get(still_working).text
+        assert "Tweede doelgroep" in html and "Ik bevestig deze afspraken" in html
 
 
 def test_the_dossier_keeps_its_query_count_as_partnerships_and_versions_grow(
@@ -172,3 +182,81 @@ def test_a_proposal_nobody_was_told_about_stays_off_the_dossier(client, open_ron
     path, _token = dossier_of(org)
     html = client.get(path).text
     assert "Nog maar een idee" not in html and "Ander vzw" not in html
+
+
+def test_putting_an_agreement_to_the_members_leaves_their_edit_link_working(client, trio,
+                                                                           open_ronde):
+    bert = member(trio, "Installatiefederatie vzw")
+    path, _token = dossier_of(bert)
+    for doelgroep in ("Eerste doelgroep", "Tweede doelgroep"):
+        afspraken.afspraak_submit(afspraak=record(trio, doelgroep=doelgroep))
+        # While the round is open the edit link still opens the form, with the agreement.
+        response = client.get(path)
+        assert response.status_code == 200
+        assert doelgroep in response.text and "Ik bevestig deze afspraken" in response.text
+    close(open_ronde)
+    assert "Uw dossier" in client.get(path).text
+
+
+def test_the_mailed_link_opens_the_dossier_and_the_member_confirms_through_it(
+        client, trio, submitted, django_assert_max_num_queries):
+    bert = member(trio, "Installatiefederatie vzw")
+    path = mailed_path(submitted.mails["bert@install.test"])
+    with django_assert_max_num_queries(40):
+        response = client.get(path)
+    assert response.status_code == 200
+    html = response.text
+    assert "Uw dossier" in html and 'id="via-afspraaklink"' in html
+    assert "Sector van Installatiefederatie vzw" in html and "Gent, zaal 2" in html
+    assert bert.naam in html and "Uw antwoorden" in html
+    # The form posts back to the mailed link, never to the edit link.
+    assert f'action="{path}"' in html and "/interesse/wijzigen/" not in html
+    response = client.post(path, {"afspraak": submitted.pk, "akkoord": "ja", "opmerking": ""})
+    assert response.status_code == 303
+    assert response["Location"] == path + "#afspraken"
+    (bevestiging,) = Bevestiging.objects.all()
+    assert (bevestiging.registratie, bevestiging.akkoord) == (bert, True)
+    html = client.get(path).text
+    assert "Bedankt, u bevestigde de afspraken." in html
+    assert "Bevestigd door Bert Bos op" in html and "Ik bevestig deze afspraken" not in html
+    # A refusal shows the way back to the same page.
+    other = mailed_path(submitted.mails["an@bouw.test"])
+    refused = client.post(other, {"afspraak": submitted.pk, "akkoord": "nee", "opmerking": ""})
+    assert f'href="{other}#afspraken"' in refused.text
+
+
+def test_the_mailed_link_opens_the_dossier_while_the_round_is_open(client, trio, open_ronde):
+    afspraken.afspraak_submit(afspraak=record(trio))
+    (message,) = [m for m in mail.outbox if m.to == ["bert@install.test"]]
+    html = client.get(mailed_path(message)).text
+    assert "Uw dossier" in html and 'id="via-afspraaklink"' in html
+    assert "De verkenningsronde sloot op" not in html and 'name="naam"' not in html
+
+
+def test_retention_and_erasure_kill_the_mailed_link(client, trio, submitted, open_ronde,
+                                                     coordinator):
+    from registraties.privacy import contact_person_erase
+    from registraties.retention import personal_data_anonymise
+
+    bert_path = mailed_path(submitted.mails["bert@install.test"])
+    an_path = mailed_path(submitted.mails["an@bouw.test"])
+    assert client.get(bert_path).status_code == 200
+    contact_person_erase(email="an@bouw.test", by=coordinator)
+    assert client.get(an_path).status_code == 404
+    assert client.get(bert_path).status_code == 200
+    # Six years on, retention wipes the round's contact persons: every mailed link dies.
+    personal_data_anonymise(dry_run=False, now=timezone.now() + timedelta(days=6 * 365))
+    for dead in (bert_path, an_path):
+        assert client.get(dead).status_code == 404
+        assert client.post(dead, {"afspraak": submitted.pk, "akkoord": "ja"}).status_code == 404
+    assert not Bevestiging.objects.exists()
+
+
+def test_a_wrong_agreement_link_is_a_dutch_404(client, trio, submitted):
+    for token in ("onbekend", "x" * 43, "x" * 500):
+        response = client.get(confirm_url(token))
+        assert response.status_code == 404
+        assert "Pagina niet gevonden" in response.text
+    # The edit link's token opens the edit-link page, not this one.
+    _path, edit_token = dossier_of(member(trio, "Installatiefederatie vzw"))
+    assert client.get(confirm_url(edit_token)).status_code == 404

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerschappen', '0006_bevestiging_geschiedenis'),
+        ('partnerschappen', '0007_afspraaklink'),
         ('verkenning', '0005_ronde_meldingen'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
