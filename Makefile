@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint pytest browser bench wrk load faults clean
+.PHONY: install run test lint pytest browser pdf bench wrk load faults clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ install: $(STAMP)
 
 # The worker sends the queued mails (printed on this console) beside the server, and stops
 # with it: Ctrl+C reaches both, the trap ends the worker whatever way the server ends.
-run: install
+run: install pdf
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data --host $(HOST)
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
@@ -30,11 +30,17 @@ run: install
 browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# WeasyPrint (the building blocks' PDF, drawn in the worker and by `manage.py bouwstenen`)
+# needs Debian's Pango, HarfBuzz's subsetter and a font; installed like Chromium when missing.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf:
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/vulture
 
-pytest: install browser
+pytest: install browser pdf
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portaal.settings_test
 	$(BIN)/pytest $(PYTEST_ARGS)
 	@echo "Schermafdrukken van elke pagina (390 en 1280 px breed): $(CURDIR)/schermafdrukken"
@@ -45,7 +51,7 @@ test: lint pytest
 wrk:
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 
-bench: install wrk
+bench: install wrk pdf
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 # Load and faults run gunicorn on a throwaway database of this PostgreSQL server (README).

@@ -7,7 +7,7 @@ class PartnerschappenConfig(AppConfig):
     verbose_name = _("Partnerschappen")
 
     def ready(self):
-        from berichten import rendering
+        from berichten import rendering, worker
         from portaal import extensions
 
         from . import demo, mails
@@ -46,3 +46,10 @@ class PartnerschappenConfig(AppConfig):
             template="partnerschappen/_wijzigen_gesprekken.html", context=edit_page_conversations))
         # Two partnerships after a conversation in the demo round of `make run`.
         extensions.register(extensions.DEMO_CONTENT, demo.demo_partnerships)
+        # The building blocks of the subsidy call: a link on the overview, and every worker's
+        # sweep builds the documents that wait too long.
+        from .admin.bouwstenen import overview_links
+        from .bouwstenen.tasks import bouwstenen_recover
+
+        extensions.register(extensions.OVERVIEW_LINKS, overview_links)
+        worker.register_recovery("bouwstenen", bouwstenen_recover)

@@ -368,3 +368,7 @@ class AfspraakLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registratie} – {self.afspraak}"
+
+
+# The building blocks' generated documents live with their package (partnerschappen/bouwstenen/).
+from .bouwstenen.models import Bouwstenendocument  # noqa: E402, F401

@@ -53,6 +53,12 @@ Charts on /beheer/overzicht/: ``charts(request, ronde)`` returns one
 Read by registraties.admin.overview.overview_view.
 Filled by partnerschappen (partnerships per status, answers to invitations).""")
 
+OVERVIEW_LINKS = Point("overview_links", """\
+Links to other staff pages on /beheer/overzicht/: ``links(request, ronde)`` returns
+[(label, url), …], or nothing the user may not see. Read by
+registraties.admin.overview.overview_view. Filled by partnerschappen (the building blocks of
+the subsidy call).""")
+
 REGISTRATIE_COLUMNS = Point("registratie_columns", """\
 Columns of the registration sheet (Excel export): ``SheetColumn``. Read by
 registraties.excel.columns.RegistratieResource. Filled by partnerschappen (the
@@ -76,8 +82,8 @@ print. Read by registraties' demo_data command. Filled by partnerschappen (two p
 after a conversation: one formed with a confirmed agreement, one waiting for a
 confirmation).""")
 
-POINTS = (REGISTRATIE_ACTIONS, REGISTRATIE_PANELS, OVERVIEW_CHARTS, REGISTRATIE_COLUMNS,
-          EDIT_PAGE_SECTIONS, KBO_LOOKUP_ANSWERS, DEMO_CONTENT)
+POINTS = (REGISTRATIE_ACTIONS, REGISTRATIE_PANELS, OVERVIEW_CHARTS, OVERVIEW_LINKS,
+          REGISTRATIE_COLUMNS, EDIT_PAGE_SECTIONS, KBO_LOOKUP_ANSWERS, DEMO_CONTENT)
 
 _registered: dict[str, list] = {point.name: [] for point in POINTS}
 

@@ -24,6 +24,7 @@ def test_what_the_apps_register_at_each_point():
             "admin/partnerschappen/registratie_partnerschappen.html "
             "(partnerschappen.admin.registratie_panel.memberships_panel)"],
         "overview_charts": ["partnerschappen.admin.overview.partnership_charts"],
+        "overview_links": ["partnerschappen.admin.bouwstenen.overview_links"],
         "registratie_columns": ["column partnerschappen (partnerschappen.excel.partnership_names)"],
         "edit_page_sections": [
             "partnerschappen/_dossier_afspraken.html "

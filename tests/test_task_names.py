@@ -15,7 +15,8 @@ from berichten.services import bericht_queue
 from tests.berichten.helpers import DATABASE_TASKS, run_worker
 
 # Every module that declares tasks; a new one belongs here.
-TASK_MODULES = ("berichten.tasks", "registraties.services", "registraties.excel.tasks")
+TASK_MODULES = ("berichten.tasks", "registraties.services", "registraties.excel.tasks",
+                "partnerschappen.bouwstenen.tasks")
 # Old path → the task it now names. Remove together with the aliases after the next release.
 OLD_NAMES = {
     "berichten.tasks.bericht_versturen": "berichten.tasks.bericht_send_task",

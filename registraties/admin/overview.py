@@ -205,6 +205,9 @@ def overview_view(request):
                    # What other apps add (portaal/extensions.py: OVERVIEW_CHARTS).
                    *(item for charts in extensions.items(extensions.OVERVIEW_CHARTS) if ronde
                      for item in charts(request, ronde))],
+        # Other staff pages about this round (portaal/extensions.py: OVERVIEW_LINKS).
+        "links": [link for links in extensions.items(extensions.OVERVIEW_LINKS) if ronde
+                  for link in links(request, ronde)],
         "list_url": base_url,
         "to_review_url": list_url(base_url, {"ronde__id__exact": ronde.pk})
         if ronde else base_url,

@@ -1,9 +1,10 @@
-"""Runs every benchmark module, or those named: python -m tests.bench [staff suggestions export http imports kbo]."""
+"""Runs every benchmark module, or those named:
+python -m tests.bench [staff suggestions export http imports kbo bouwstenen]."""
 import importlib
 import os
 import sys
 
-MODULES = ["staff", "suggestions", "export", "http", "imports", "kbo"]
+MODULES = ["staff", "suggestions", "export", "http", "imports", "kbo", "bouwstenen"]
 
 
 def main(argv: list[str]) -> None:
