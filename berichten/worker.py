@@ -108,6 +108,36 @@ def renew_claims(now=None) -> int:
                for model, tokens in tokens_of.items())
 
 
+def jobs_to_retake(model: type[Model], *, waiting: str, busy: str, fields: tuple[str, ...],
+                   limit: int):
+    """A job table's rows a sweep takes up again: ``waiting`` longer than a claim lasts (its
+    task was lost) or ``busy`` under a claim its worker stopped renewing (it died), never one
+    this process holds. The table has ``status``, ``in_wachtrij_op``, ``bezig_tot`` and
+    ``bezig_door`` (registraties.Importbestand, partnerschappen.Bouwstenendocument)."""
+    now = timezone.now()
+    return list(model.objects
+                .filter((Q(status=waiting) & Q(in_wachtrij_op__lte=now - claim_duration()))
+                        | (Q(status=busy) & claimable(now)))
+                .exclude(bezig_door__in=held_tokens())
+                .order_by("in_wachtrij_op", "pk").values_list(*fields)[:limit])
+
+
+def retake(jobs, run: Callable[..., bool], *, label: str,
+           should_continue: Callable[[], bool] = lambda: True) -> int:
+    """Run each job again (``run(*job)``, True when it ran), logged as ``label``; a failure is
+    recorded on the job by the run itself, and the sweep goes on. Returns how many ran."""
+    taken = 0
+    for job in jobs:
+        if not should_continue():
+            break
+        logger.warning("%s %s wordt opnieuw opgenomen", label, job[0])
+        try:
+            taken += run(*job)
+        except Exception:
+            logger.exception("%s %s liep opnieuw fout", label, job[0])
+    return taken
+
+
 def register_recovery(name: str, recovery: Recovery) -> None:
     """A sweep every worker runs every ``WERKER_HERSTEL_SECONDEN``: it takes up the jobs of
     its kind that wait too long (unclaimed, or claimed by a worker that stopped renewing)."""

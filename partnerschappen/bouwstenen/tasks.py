@@ -112,23 +112,11 @@ def bouwstenen_build(pk: int) -> bool:
 def bouwstenen_recover(should_continue=lambda: True) -> int:
     """The sweep of every worker: documents waiting longer than a claim lasts (their task was
     lost) or whose worker died are built again."""
-    now = timezone.now()
-    waiting = (Bouwstenendocument.objects
-               .filter((Q(status=DocumentStatus.WACHTEND)
-                        & Q(in_wachtrij_op__lte=now - worker.claim_duration()))
-                       | (Q(status=DocumentStatus.BEZIG) & worker.claimable(now)))
-               .exclude(bezig_door__in=worker.held_tokens())
-               .order_by("in_wachtrij_op", "pk").values_list("pk", flat=True)[:RECOVER_PER_SWEEP])
-    taken = 0
-    for pk in list(waiting):
-        if not should_continue():
-            break
-        logger.warning("Bouwstenen %s worden opnieuw opgenomen", pk)
-        try:
-            taken += bouwstenen_build(pk)
-        except Exception:  # recorded on the row by the run itself; the sweep goes on
-            logger.exception("Bouwstenen %s liepen opnieuw fout", pk)
-    return taken
+    jobs = worker.jobs_to_retake(Bouwstenendocument, waiting=DocumentStatus.WACHTEND,
+                                 busy=DocumentStatus.BEZIG, fields=("pk",),
+                                 limit=RECOVER_PER_SWEEP)
+    return worker.retake(jobs, bouwstenen_build, label="Bouwstenendocument",
+                         should_continue=should_continue)
 
 
 @task()

@@ -179,25 +179,15 @@ RECOVER_PER_SWEEP = 3
 def importbestanden_recover(should_continue=lambda: True) -> int:
     """The sweep of every worker (berichten/worker.py): previews and imports that wait longer
     than a claim lasts (their task was lost) or whose worker died, run again from the file."""
-    now = timezone.now()
-    waiting = (Importbestand.objects
-               .filter((Q(status=ImportStatus.WACHTEND)
-                        & Q(in_wachtrij_op__lte=now - worker.claim_duration()))
-                       | (Q(status=ImportStatus.BEZIG) & worker.claimable(now)))
-               .exclude(bezig_door__in=worker.held_tokens())
-               .order_by("in_wachtrij_op", "pk")
-               .values_list("pk", "bevestigd")[:RECOVER_PER_SWEEP])
-    taken = 0
-    for pk, bevestigd in list(waiting):
-        if not should_continue():
-            break
-        logger.warning("Excel-import %s wordt opnieuw opgenomen (%s)", pk,
-                       "import" if bevestigd else "voorvertoning")
-        try:
-            taken += (importbestand_import if bevestigd else importbestand_preview)(pk)
-        except Exception:  # recorded on the file by the run itself; the sweep goes on
-            logger.exception("Excel-import %s liep opnieuw fout", pk)
-    return taken
+    jobs = worker.jobs_to_retake(Importbestand, waiting=ImportStatus.WACHTEND,
+                                 busy=ImportStatus.BEZIG, fields=("pk", "bevestigd"),
+                                 limit=RECOVER_PER_SWEEP)
+    return worker.retake(jobs, _run_again, label="Excel-import",
+                         should_continue=should_continue)
+
+
+def _run_again(pk: int, bevestigd: bool) -> bool:
+    return (importbestand_import if bevestigd else importbestand_preview)(pk)
 
 
 @task()
