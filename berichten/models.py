@@ -1,5 +1,6 @@
 """One row per outgoing e-mail: what to send, and how the sending went."""
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import BerichtStatus
@@ -61,3 +62,20 @@ class Werker(models.Model):
 
     def __str__(self) -> str:
         return self.werker_id
+
+
+class ClaimedJob(models.Model):
+    """The columns of a job a worker runs under a claim (berichten/worker.py): queued at, when
+    it started and ended, and the claim: held until, held by. A job no worker took up a claim's
+    length after ``in_wachtrij_op``, or whose claim ran out (its worker died), is taken up again
+    by a sweep (``worker.jobs_to_retake``). Used by registraties.Importbestand and
+    partnerschappen.Bouwstenendocument; each adds its own ``status``."""
+
+    gestart_op = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    klaar_op = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    in_wachtrij_op = models.DateTimeField(_("in de wachtrij sinds"), default=timezone.now)
+    bezig_tot = models.DateTimeField(_("bezig tot"), null=True, blank=True)
+    bezig_door = models.CharField(_("bezig door"), max_length=100, blank=True, default="")
+
+    class Meta:
+        abstract = True

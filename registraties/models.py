@@ -3,10 +3,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from berichten.models import ClaimedJob
 from kbo import ondernemingsnummer
 
 from . import eligibility
@@ -283,7 +283,7 @@ class ImportStatus(models.TextChoices):
     MISLUKT = "mislukt", _("mislukt")
 
 
-class Importbestand(models.Model):
+class Importbestand(ClaimedJob):
     """An uploaded Excel import: kept in the database so that any worker can preview and
     import it (app processes keep no files), with its progress and its result per row."""
 
@@ -306,14 +306,6 @@ class Importbestand(models.Model):
     #  "saved": bool}: what the preview page and the confirmation show.
     resultaat = models.JSONField(_("resultaat"), default=dict, blank=True)
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    gestart_op = models.DateTimeField(_("gestart op"), null=True, blank=True)
-    klaar_op = models.DateTimeField(_("klaar op"), null=True, blank=True)
-    # Queued (uploaded, or confirmed) at: a job no worker took up a claim's length later is
-    # taken up by a worker's sweep. While a worker runs it, it holds a claim that its
-    # heartbeat renews; a claim that ran out means the worker died (berichten/worker.py).
-    in_wachtrij_op = models.DateTimeField(_("in de wachtrij sinds"), default=timezone.now)
-    bezig_tot = models.DateTimeField(_("bezig tot"), null=True, blank=True)
-    bezig_door = models.CharField(_("bezig door"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("importbestand")

@@ -6,8 +6,9 @@ documents of a round are kept (``KEEP_PER_ROUND``), older ones are removed when 
 """
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from berichten.models import ClaimedJob
 
 
 class DocumentStatus(models.TextChoices):
@@ -17,7 +18,7 @@ class DocumentStatus(models.TextChoices):
     MISLUKT = "mislukt", _("mislukt")
 
 
-class Bouwstenendocument(models.Model):
+class Bouwstenendocument(ClaimedJob):
     ronde = models.ForeignKey("verkenning.Ronde", on_delete=models.CASCADE, related_name="+",
                               verbose_name=_("ronde"))
     door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
@@ -30,12 +31,6 @@ class Bouwstenendocument(models.Model):
     docx = models.BinaryField(_("Word-bestand"), editable=False, default=b"")
     fout = models.TextField(_("fout"), blank=True, default="")
     aangemaakt_op = models.DateTimeField(_("gevraagd op"), auto_now_add=True)
-    gestart_op = models.DateTimeField(_("gestart op"), null=True, blank=True)
-    klaar_op = models.DateTimeField(_("klaar op"), null=True, blank=True)
-    # The worker's claim (berichten/worker.py): queued at, held until, held by.
-    in_wachtrij_op = models.DateTimeField(_("in de wachtrij sinds"), default=timezone.now)
-    bezig_tot = models.DateTimeField(_("bezig tot"), null=True, blank=True)
-    bezig_door = models.CharField(_("bezig door"), max_length=100, blank=True, default="")
 
     class Meta:
         app_label = "partnerschappen"
