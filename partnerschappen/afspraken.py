@@ -39,7 +39,6 @@ from django.utils.translation import gettext_lazy as _
 
 from registraties.constants import Actie, Thema
 from registraties.models import Registratie
-from registraties.personal_data import ANONYMISED_EMAIL
 from registraties.services import new_token, token_hash
 
 from . import mails
@@ -274,16 +273,13 @@ def afspraak_link_issue(*, afspraak: Afspraak, registratie: Registratie) -> str:
 
 
 def registratie_for_afspraak_link(token: str) -> Registratie | None:
-    """The registration an agreement mail's link opens, or None: unknown token, or the
-    contact person was wiped (retention and an erasure request blank the contact person and
-    kill the edit link in one place, ``contact_person_blank``: this link dies with them)."""
+    """The registration an agreement mail's link opens, or None: unknown token, or one that
+    erasure or retention made unusable (personal_data.wipe, declared in privacy.py)."""
     if not token or len(token) > 100:
         return None
     link = (AfspraakLink.objects.select_related("registratie__ronde")
             .filter(token_hash=token_hash(token)).first())
-    if link is None or link.registratie.contact_email == ANONYMISED_EMAIL:
-        return None
-    return link.registratie
+    return link.registratie if link is not None else None
 
 
 def validate_agreement_answer(*, akkoord: bool, opmerking: str) -> None:

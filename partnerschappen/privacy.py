@@ -42,9 +42,9 @@ def declare_personal_data() -> None:
     declare(Coverage(Gesprek.history.model, {**gesprek, **history},
                      about=lambda ids: Gesprek.history.filter(
                          partnerschap__in=_partnerships_of(ids))))
-    # The answer link's hash is a secret, not personal text; erasure and retention kill the
-    # registration's links, and a withdrawn or dead registration's link opens nothing.
-    declare(Coverage(Uitnodiging, {**uitnodiging, **by_kind(not_personal=["token_hash"])},
+    # The answer link's hash: a secret that erasure and retention make unusable, as they kill
+    # the edit link.
+    declare(Coverage(Uitnodiging, {**uitnodiging, **by_kind(link_hash=["token_hash"])},
                      about=lambda ids: Uitnodiging.objects.filter(registratie__in=ids)))
     declare(Coverage(Uitnodiging.history.model, {**uitnodiging, **history},
                      about=lambda ids: Uitnodiging.history.filter(registratie__in=ids)))
@@ -65,7 +65,6 @@ def declare_personal_data() -> None:
                      about=lambda ids: Bevestiging.objects.filter(registratie__in=ids)))
     declare(Coverage(Bevestiging.history.model, {**bevestiging, **history},
                      about=lambda ids: Bevestiging.history.filter(registratie__in=ids)))
-    # An agreement mail's link: a secret like the answer link's. It opens nothing once the
-    # contact person is wiped (afspraken.registratie_for_afspraak_link).
-    declare(Coverage(AfspraakLink, by_kind(not_personal=["token_hash"]),
+    # An agreement mail's link: a secret like the answer link's, dead once the data is wiped.
+    declare(Coverage(AfspraakLink, by_kind(link_hash=["token_hash"]),
                      about=lambda ids: AfspraakLink.objects.filter(registratie__in=ids)))

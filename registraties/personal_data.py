@@ -12,13 +12,15 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Model, QuerySet
+from django.db.models import CharField, Model, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 
 CONTACT = "contactgegevens"  # blanked where the person is the contact (contact_person_blank)
 OWN_WORDS = "eigen woorden"  # what the person wrote: replaced as a whole
 MAY_NAME = "kan iemand noemen"  # staff's text: the person's names and address replaced
 NOT_PERSONAL = "geen persoonsgegevens"
-KINDS = (CONTACT, OWN_WORDS, MAY_NAME, NOT_PERSONAL)
+LINK_HASH = "geheime link"  # a private link's hash: made unusable, so the link dies with the data
+KINDS = (CONTACT, OWN_WORDS, MAY_NAME, NOT_PERSONAL, LINK_HASH)
 ANONYMISED_TEXT = "[geanonimiseerd]"
 ANONYMISED_EMAIL = "geanonimiseerd@invalid"
 MSG_MAIL_CANCELLED = "Geannuleerd: de gegevens van de ontvanger werden gewist (AVG-verzoek)."
@@ -102,11 +104,21 @@ def wipe(*, registratie_ids: Collection[int], patterns: list[re.Pattern]) -> dic
         for name in coverage.of_kind(OWN_WORDS):
             count += rows.exclude(**{name: ""}).exclude(**{name: ANONYMISED_TEXT}).update(
                 **{name: ANONYMISED_TEXT})
+        for name in coverage.of_kind(LINK_HASH):
+            count += rows.update(**{name: _dead_secret(coverage.model, name)})
         may_name = coverage.of_kind(MAY_NAME)
         if may_name and patterns:
             count += scrub_rows(rows.only("pk", *may_name), patterns, may_name)
         changed[coverage.model._meta.label] = count
     return changed
+
+
+def _dead_secret(model: type[Model], name: str):
+    """What a link's hash becomes: NULL, or where it may not be, a value no token hashes to
+    (a SHA-256 is hexadecimal; unique per row)."""
+    if model._meta.get_field(name).null:
+        return None
+    return Concat(Value("gewist:"), Cast("pk", CharField()))
 
 
 def berichten_anonymise(berichten: Iterable[Model], *, emails: Iterable[str],
@@ -133,9 +145,10 @@ def berichten_anonymise(berichten: Iterable[Model], *, emails: Iterable[str],
 
 
 def by_kind(**kinds: Iterable[str]) -> dict[str, str]:
-    """{field: kind} from lists per kind: contact=…, own_words=…, may_name=…, not_personal=…"""
+    """{field: kind} from lists per kind: contact=…, own_words=…, may_name=…, not_personal=…,
+    link_hash=…"""
     names = {"contact": CONTACT, "own_words": OWN_WORDS, "may_name": MAY_NAME,
-             "not_personal": NOT_PERSONAL}
+             "not_personal": NOT_PERSONAL, "link_hash": LINK_HASH}
     return {field: names[kind] for kind, fields in kinds.items() for field in fields}
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partnerschappen import afspraken, gesprekken, services
 from partnerschappen.models import Bevestiging
+from registraties.models import Registratie
 from registraties.services import registratie_renew_link
 
 from .afspraken import record
@@ -245,6 +246,10 @@ def test_retention_and_erasure_kill_the_mailed_link(client, trio, submitted, ope
     contact_person_erase(email="an@bouw.test", by=coordinator)
     assert client.get(an_path).status_code == 404
     assert client.get(bert_path).status_code == 200
+    # The link itself is dead, not just its contact: an address typed in again revives nothing.
+    Registratie.objects.filter(contact_email="geanonimiseerd@invalid").update(
+        contact_email="an@bouw.test")
+    assert client.get(an_path).status_code == 404
     # Six years on, retention wipes the round's contact persons: every mailed link dies.
     personal_data_anonymise(dry_run=False, now=timezone.now() + timedelta(days=6 * 365))
     for dead in (bert_path, an_path):

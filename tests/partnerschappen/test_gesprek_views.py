@@ -120,6 +120,17 @@ def test_unknown_replaced_and_withdrawn_links_are_not_found(client, invited, tri
     assert client.get(carla_link).status_code == 404
 
 
+def test_erasure_kills_the_invitation_link(client, invited, coordinator):
+    from registraties.privacy import contact_person_erase
+
+    bert, an = link_of("bert@install.test"), link_of("an@bouw.test")
+    assert client.get(bert).status_code == 200
+    contact_person_erase(email="bert@install.test", by=coordinator)
+    assert client.get(bert).status_code == 404
+    assert client.post(bert, {"antwoord": "ja"}).status_code == 404
+    assert client.get(an).status_code == 200
+
+
 def test_the_link_after_the_conversation_is_dead_and_during_it_read_only(client, invited):
     url = link_of("an@bouw.test")
     client.post(url, {"antwoord": "komt"})
